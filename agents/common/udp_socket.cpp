@@ -1,0 +1,113 @@
+#include "agents/common/udp_socket.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <system_error>
+
+namespace mipvpn::agents {
+namespace {
+
+[[noreturn]] void throw_errno(const std::string& what) {
+  throw std::system_error(errno, std::generic_category(), what);
+}
+
+}  // namespace
+
+PktinfoUdpSocket::PktinfoUdpSocket(uint16_t port) : port_(port), buffer_(65536) {
+  fd_ = ::socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_UDP);
+  if (fd_ < 0) throw_errno("socket(AF_INET, SOCK_DGRAM)");
+  const int on = 1;
+  // No SO_REUSEADDR: with it a second daemon could bind the same UDP port and take the traffic.
+  if (::setsockopt(fd_, IPPROTO_IP, IP_PKTINFO, &on, sizeof on) != 0 ||
+      ::setsockopt(fd_, SOL_SOCKET, SO_BROADCAST, &on, sizeof on) != 0) {
+    const int e = errno;
+    ::close(fd_);
+    errno = e;
+    throw_errno("setsockopt(IP_PKTINFO/SO_BROADCAST)");
+  }
+  sockaddr_in sin{};
+  sin.sin_family = AF_INET;
+  sin.sin_port = htons(port);
+  sin.sin_addr.s_addr = htonl(INADDR_ANY);
+  if (::bind(fd_, reinterpret_cast<const sockaddr*>(&sin), sizeof sin) != 0) {
+    const int e = errno;
+    ::close(fd_);
+    errno = e;
+    throw_errno("bind(0.0.0.0:" + std::to_string(port) + ")");
+  }
+}
+
+PktinfoUdpSocket::~PktinfoUdpSocket() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+bool PktinfoUdpSocket::allow_foreign_source() {
+  const int on = 1;
+  return ::setsockopt(fd_, IPPROTO_IP, IP_TRANSPARENT, &on, sizeof on) == 0;
+}
+
+std::optional<Datagram> PktinfoUdpSocket::receive() {
+  sockaddr_in from{};
+  iovec iov{buffer_.data(), buffer_.size()};
+  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(in_pktinfo)) + 64];
+  msghdr msg{};
+  msg.msg_name = &from;
+  msg.msg_namelen = sizeof from;
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = control;
+  msg.msg_controllen = sizeof control;
+  const ssize_t n = ::recvmsg(fd_, &msg, MSG_DONTWAIT);
+  if (n < 0) return std::nullopt;
+  Datagram d;
+  d.truncated = (msg.msg_flags & MSG_TRUNC) != 0;
+  d.payload.assign(buffer_.begin(), buffer_.begin() + n);
+  d.source.address = Tins::IPv4Address(from.sin_addr.s_addr);
+  d.source.port = ntohs(from.sin_port);
+  d.destination.port = port_;
+  for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr; c = CMSG_NXTHDR(&msg, c)) {
+    if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
+      in_pktinfo info{};
+      std::memcpy(&info, CMSG_DATA(c), sizeof info);
+      d.destination.address = Tins::IPv4Address(info.ipi_addr.s_addr);
+      d.ifindex = info.ipi_ifindex;
+    }
+  }
+  return d;
+}
+
+int PktinfoUdpSocket::send(const std::vector<uint8_t>& payload, const Tins::IPv4Address& source,
+                           const Endpoint& destination) {
+  sockaddr_in to{};
+  to.sin_family = AF_INET;
+  to.sin_port = htons(destination.port);
+  to.sin_addr.s_addr = static_cast<uint32_t>(destination.address);
+  iovec iov{const_cast<uint8_t*>(payload.data()), payload.size()};
+  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(in_pktinfo))]{};
+  msghdr msg{};
+  msg.msg_name = &to;
+  msg.msg_namelen = sizeof to;
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  if (static_cast<uint32_t>(source) != 0) {
+    msg.msg_control = control;
+    msg.msg_controllen = sizeof control;
+    cmsghdr* c = CMSG_FIRSTHDR(&msg);
+    c->cmsg_level = IPPROTO_IP;
+    c->cmsg_type = IP_PKTINFO;
+    c->cmsg_len = CMSG_LEN(sizeof(in_pktinfo));
+    in_pktinfo info{};
+    info.ipi_spec_dst.s_addr = static_cast<uint32_t>(source);
+    std::memcpy(CMSG_DATA(c), &info, sizeof info);
+  }
+  if (::sendmsg(fd_, &msg, MSG_DONTWAIT | MSG_NOSIGNAL) < 0) return errno;
+  return 0;
+}
+
+}  // namespace mipvpn::agents

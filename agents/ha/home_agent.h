@@ -1,0 +1,112 @@
+// The Home Agent's registration logic (RFC 5944 3.8), with no sockets and no clock of its own: every input (the UDP
+// payload, its IP/UDP addresses, the time) is a parameter, so each rule and each fault is unit-testable.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+#include <tins/ip_address.h>
+
+#include "agents/common/faults.h"
+#include "agents/common/ipv4.h"
+#include "agents/ha/binding_table.h"
+#include "agents/ha/ha_config.h"
+
+namespace mipvpn::agents::ha {
+
+inline constexpr uint16_t kRegistrationPort = 434;
+// Limit on simultaneous bindings per mobile node; a request that would exceed it is denied with Code 135.
+inline constexpr size_t kMaxBindingsPerMobileNode = 8;
+
+// The two clocks the HA needs: monotonic for binding lifetimes, wall clock for timestamp Identifications.
+struct Now {
+  std::chrono::steady_clock::time_point mono;
+  std::chrono::system_clock::time_point wall;
+  static Now current() { return {std::chrono::steady_clock::now(), std::chrono::system_clock::now()}; }
+  Now plus(std::chrono::nanoseconds d) const { return {mono + d, wall + d}; }
+};
+
+// A Registration Reply ready to send, with the IP/UDP fields RFC 5944 3.8.3.1 dictates.
+struct OutgoingReply {
+  std::vector<uint8_t> payload;   // the UDP payload (Registration Reply with its extensions)
+  Tins::IPv4Address source;       // IP source address
+  uint16_t source_port = kRegistrationPort;  // UDP source port (the request's destination port)
+  Endpoint destination;           // IP destination address and UDP destination port
+  // Decoded fields, for logs and tests.
+  uint8_t code = 0;
+  uint16_t lifetime = 0;
+  uint64_t identification = 0;
+  Tins::IPv4Address home_agent;
+};
+
+enum class Verdict {
+  Accepted,   // bindings updated (a reply may or may not have been built, see `reply`)
+  Denied,     // rejected with a code (reply built unless it cannot be addressed)
+  Discarded,  // silently dropped
+};
+std::string_view verdict_name(Verdict);
+
+struct Outcome {
+  Verdict verdict = Verdict::Discarded;
+  std::string request;  // one-line summary of the request, or why it could not be decoded
+  std::string reason;   // why it was accepted / denied / discarded (with the RFC section)
+  std::optional<OutgoingReply> reply;
+};
+
+struct ExpiryEvent {
+  Binding binding;
+  std::optional<OutgoingReply> reply;  // only with the reply-on-expiry fault
+};
+
+class HomeAgent {
+ public:
+  HomeAgent(HaConfig config, FaultSet faults = {});
+
+  // Processes one UDP payload received on port 434. `source` is the request's IP source address and UDP source
+  // port, `destination` its IP destination address (from IP_PKTINFO) and UDP destination port.
+  Outcome process(std::span<const uint8_t> payload, const Endpoint& source, const Endpoint& destination,
+                  const Now& now);
+
+  // Deletes the bindings whose lifetime has ended (nothing is sent, RFC 5944 3.8).
+  std::vector<ExpiryEvent> expire(const Now& now);
+  std::optional<std::chrono::steady_clock::time_point> next_expiry() const;
+
+  const BindingTable& bindings() const { return table_; }
+  // {"bindings":[{"home_address","care_of_address","lifetime_granted","remaining_s","identification"}]}
+  // remaining_s is null for an infinite lifetime.
+  nlohmann::json bindings_json(const Now& now) const;
+  // The highest accepted Identification of a mobile node, if any.
+  std::optional<uint64_t> last_accepted_identification(const Tins::IPv4Address& home_address) const;
+
+  const HaConfig& config() const { return config_; }
+  const FaultSet& faults() const { return faults_; }
+
+  // True for 255.255.255.255, the home network's subnet-directed broadcast, and multicast addresses.
+  bool is_broadcast_or_multicast(const Tins::IPv4Address& a) const;
+
+ private:
+  struct ReplySpec {
+    uint8_t code = 0;
+    uint16_t lifetime = 0;
+    Tins::IPv4Address home_address;
+    Tins::IPv4Address home_agent;
+    uint64_t identification = 0;
+    uint32_t spi = 0;
+    std::span<const uint8_t> key;
+  };
+  OutgoingReply build_reply(const ReplySpec& spec, const Endpoint& source, const Endpoint& destination) const;
+  Tins::IPv4Address wrong_source_address() const;
+
+  HaConfig config_;
+  FaultSet faults_;
+  BindingTable table_;
+  std::map<uint32_t, uint64_t> last_accepted_;  // host-order home address -> highest accepted Identification
+};
+
+}  // namespace mipvpn::agents::ha

@@ -1,0 +1,100 @@
+// Proves each selected case able to fail: it must PASS against the reference agents and FAIL against the
+// reference started with the case's proving fault switch.
+#include "harness/cli/commands.h"
+#include "harness/cli/console_sink.h"
+#include "harness/cli/options.h"
+#include "harness/cli/session.h"
+#include "harness/engine/runner.h"
+#include "harness/report/run_writer.h"
+#include "testcases/catalog.h"
+
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <iostream>
+
+namespace mipvpn::cli {
+
+namespace po = boost::program_options;
+
+void add_session_options(po::options_description& desc);
+SessionOptions session_options(const po::variables_map& vm);
+std::vector<const engine::TestCase*> select_cases(const engine::Registry& registry, const std::string& glob);
+
+int cmd_selftest(const std::vector<std::string>& args) {
+    po::options_description desc("mipvpn selftest");
+    add_session_options(desc);
+    po::variables_map vm;
+    if (!parse_options(desc, args, vm)) return 0;
+
+    engine::Registry registry;
+    testcases::register_all(registry);
+    const std::string suite = vm["suite"].as<std::string>();
+    const auto selected = select_cases(registry, suite);
+
+    report::RunWriter reference_writer, faulted_writer;
+    ConsoleSink reference(reference_writer, std::cout), faulted(faulted_writer, std::cout);
+    Session* live = nullptr;
+    install_signal_teardown([&](int sig) {
+        reference.run_finished(true, "interrupted by signal " + std::to_string(sig));
+        faulted.run_finished(true, "interrupted by signal " + std::to_string(sig));
+        if (live) live->close();
+    });
+    Session session(session_options(vm));
+    live = &session;
+
+    auto info = session.run_info(suite, "", selected);
+    info.run_dir = session.run_dir() + "/reference";
+    std::filesystem::create_directories(info.run_dir);
+    reference.run_started(info);
+    engine::RunOptions options;
+    options.per_test_timeout = std::chrono::seconds(vm["timeout"].as<unsigned>());
+    options.run_dir = info.run_dir;
+    engine::Runner(session.lab(), session.roles(), options, reference).run(selected, stop_requested);
+    reference.run_finished(stop_requested.load(), stop_requested ? "interrupted" : "");
+
+    auto faulted_info = session.run_info(suite, "per-case proving fault", selected);
+    faulted_info.run_dir = session.run_dir() + "/faulted";
+    std::filesystem::create_directories(faulted_info.run_dir);
+    faulted.run_started(faulted_info);
+    for (const auto* tc : selected) {
+        if (stop_requested) break;
+        if (tc->proving_fault.empty()) continue;
+        engine::RunOptions with_fault = options;
+        with_fault.fault = tc->proving_fault;
+        with_fault.run_dir = faulted_info.run_dir;
+        engine::Runner runner(session.lab(), session.roles(), with_fault, faulted);
+        faulted.case_finished(runner.run_one(*tc));
+    }
+    faulted.run_finished(stop_requested.load(), stop_requested ? "interrupted" : "");
+    clear_signal_teardown();
+    session.close();
+
+    nlohmann::json cases = nlohmann::json::array();
+    int proven = 0;
+    for (const auto* tc : selected) {
+        std::string clean = "not run", broken = "not run";
+        for (const auto& r : reference_writer.results())
+            if (r.test == tc) clean = engine::to_string(r.verdict);
+        for (const auto& r : faulted_writer.results())
+            if (r.test == tc) broken = engine::to_string(r.verdict);
+        const bool ok = clean == "PASS" && broken == "FAIL";
+        proven += ok;
+        cases.push_back({{"id", tc->id}, {"fault", tc->proving_fault}, {"reference", clean}, {"faulted", broken},
+                         {"proven", ok}});
+        if (!ok)
+            std::cout << "NOT PROVEN     " << tc->id << ": reference " << clean << ", with fault '"
+                      << tc->proving_fault << "' " << broken << "\n";
+    }
+    const nlohmann::json out{{"run_id", session.run_id()},
+                             {"cases", cases},
+                             {"proven", proven},
+                             {"total", selected.size()}};
+    const std::string path = session.run_dir() + "/selftest.json";
+    report::write_atomically(path, out.dump(2) + "\n");
+    std::cout << proven << " of " << selected.size() << " case(s) proven able to fail\nselftest: " << path
+              << std::endl;
+    return proven == static_cast<int>(selected.size()) ? 0 : 1;
+}
+
+} // namespace mipvpn::cli

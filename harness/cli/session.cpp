@@ -1,0 +1,147 @@
+#include "harness/cli/session.h"
+
+#include "harness/sut/adapter.h"
+#include "harness/topo/lab.h"
+#include "harness/topo/loader.h"
+
+#include <pthread.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <ctime>
+#include <filesystem>
+#include <mutex>
+#include <thread>
+
+namespace mipvpn::cli {
+
+namespace fs = std::filesystem;
+
+std::atomic<bool> stop_requested{false};
+
+std::string default_topology() { return std::string(MIPVPN_SOURCE_DIR) + "/topologies/basic-ha.json"; }
+std::string default_profile() { return std::string(MIPVPN_SOURCE_DIR) + "/topologies/profiles/reference.json"; }
+std::string default_out_dir() { return std::string(MIPVPN_SOURCE_DIR) + "/reports/runs"; }
+
+std::string bin_dir() {
+    std::error_code ec;
+    const auto self = fs::read_symlink("/proc/self/exe", ec);
+    return ec ? std::string(".") : self.parent_path().string();
+}
+
+namespace {
+
+std::string utc_stamp() {
+    const std::time_t now = std::time(nullptr);
+    std::tm tm{};
+    gmtime_r(&now, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof(buf), "%Y%m%dT%H%M%SZ", &tm);
+    return buf;
+}
+
+} // namespace
+
+topo::Topology load_topology_or_throw(const std::string& path) {
+    auto loaded = topo::load_topology(path);
+    // One message: the first error names the file, the JSON path and the expectation; later ones often follow
+    // from it.
+    if (!loaded) throw UsageError(loaded.error().items.front().to_string());
+    return std::move(loaded).value();
+}
+
+Session::Session(const SessionOptions& options) : options_(options) {
+    topo::Topology topology = load_topology_or_throw(options.topology_file);
+    try {
+        profile_ = sut::load_profile(options.profile_file);
+    } catch (const sut::ProfileError& e) {
+        throw UsageError(e.what());
+    }
+    // The profile must fit the topology: every role runs on a node the topology has.
+    for (const auto& [role, spec] : profile_.roles) {
+        if (!topology.has_node(spec.node))
+            throw UsageError(options.profile_file + ": at /roles/" + role + "/node: expected a node of topology " +
+                             options.topology_file + ", found \"" + spec.node + "\"");
+    }
+    topology_name_ = topology.name;
+
+    auto prefix = topo::RunPrefix::generate();
+    run_id_ = utc_stamp() + "-" + prefix.str();
+    run_dir_ = options.out_dir + "/" + run_id_;
+    fs::create_directories(run_dir_ + "/pcaps");
+    fs::create_directories(run_dir_ + "/capture");
+
+    lab_ = std::make_unique<topo::Lab>(std::move(topology), std::move(prefix), run_dir_ + "/capture");
+    lab_->up();
+    for (const auto& [role, spec] : profile_.roles)
+        adapters_[role] = std::make_unique<sut::ProcessAdapter>(spec, lab_->ns_name(spec.node), run_dir_, bin_dir());
+}
+
+Session::~Session() { close(); }
+
+void Session::close() {
+    for (auto& [role, adapter] : adapters_) adapter->stop();
+    if (lab_) lab_->down();
+}
+
+std::map<std::string, sut::SutAdapter*> Session::roles() {
+    std::map<std::string, sut::SutAdapter*> out;
+    for (auto& [role, adapter] : adapters_) out[role] = adapter.get();
+    return out;
+}
+
+engine::RunInfo Session::run_info(const std::string& suite, const std::string& fault,
+                                  const std::vector<const engine::TestCase*>& selected) const {
+    engine::RunInfo info;
+    info.run_id = run_id_;
+    info.run_dir = run_dir_;
+    info.started = std::chrono::system_clock::now();
+    info.topology_file = options_.topology_file;
+    info.topology_name = topology_name_;
+    info.profile_file = options_.profile_file;
+    info.profile_name = profile_.name;
+    for (const auto& [role, spec] : profile_.roles) info.implementations[role] = spec.implementation;
+    info.namespace_prefix = lab_ ? lab_->prefix() : "";
+    info.suite_glob = suite;
+    info.fault = fault;
+    info.selected = selected;
+    return info;
+}
+
+namespace {
+std::mutex signal_mutex;
+std::function<void(int)> signal_action;
+} // namespace
+
+void install_signal_teardown(std::function<void(int)> on_signal) {
+    {
+        std::lock_guard lock(signal_mutex);
+        signal_action = std::move(on_signal);
+    }
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGHUP);
+    // Blocked before any other thread exists, so only the waiter below ever sees these signals.
+    pthread_sigmask(SIG_BLOCK, &set, nullptr);
+    std::thread([set] {
+        int sig = 0;
+        if (sigwait(&set, &sig) != 0) return;
+        stop_requested = true;
+        std::function<void(int)> action;
+        {
+            std::lock_guard lock(signal_mutex);
+            action = signal_action;
+        }
+        if (action) action(sig);
+        std::_Exit(128 + sig);
+    }).detach();
+}
+
+void clear_signal_teardown() {
+    std::lock_guard lock(signal_mutex);
+    signal_action = nullptr;
+}
+
+} // namespace mipvpn::cli

@@ -1,0 +1,136 @@
+#include "harness/engine/runner.h"
+
+#include "harness/engine/context.h"
+#include "harness/engine/timefmt.h"
+#include "harness/net/capture.h"
+#include "harness/sut/adapter.h"
+#include "harness/topo/lab.h"
+#include "harness/wire/describe.h"
+
+#include <filesystem>
+#include <set>
+
+namespace mipvpn::engine {
+
+namespace fs = std::filesystem;
+
+Verdict verdict_from_checks(const std::vector<Check>& checks) {
+    if (checks.empty()) return Verdict::Error;
+    for (const auto& c : checks)
+        if (!c.ok) return Verdict::Fail;
+    return Verdict::Pass;
+}
+
+Runner::Runner(topo::Lab& lab, std::map<std::string, sut::SutAdapter*> roles, RunOptions options, ResultSink& sink)
+    : lab_(lab), roles_(std::move(roles)), options_(std::move(options)), sink_(sink) {}
+
+std::vector<TestResult> Runner::run(const std::vector<const TestCase*>& cases, const std::atomic<bool>& stop) {
+    std::vector<TestResult> results;
+    for (const TestCase* tc : cases) {
+        if (stop.load()) break;
+        results.push_back(run_one(*tc));
+        sink_.case_finished(results.back());
+    }
+    return results;
+}
+
+TestResult Runner::run_one(const TestCase& tc) {
+    TestResult result;
+    result.test = &tc;
+    result.fault = options_.fault;
+    result.started = std::chrono::system_clock::now();
+
+    auto finish = [&](Verdict v, std::optional<InconclusiveCause> cause, std::string reason) {
+        result.verdict = v;
+        result.cause = cause;
+        result.reason = std::move(reason);
+    };
+
+    auto role = roles_.find(tc.role);
+    if (role == roles_.end() || role->second == nullptr) {
+        finish(Verdict::NotApplicable, std::nullopt, "the profile assigns nobody to role '" + tc.role + "'");
+        result.finished = std::chrono::system_clock::now();
+        return result;
+    }
+    sut::SutAdapter& sut = *role->second;
+    for (const auto& capability : tc.capabilities) {
+        if (!sut.spec().has(capability)) {
+            finish(Verdict::NotApplicable, std::nullopt,
+                   "the SUT does not declare capability '" + capability + "' in its profile");
+            result.finished = std::chrono::system_clock::now();
+            return result;
+        }
+    }
+
+    fs::create_directories(options_.run_dir + "/logs");
+    result.sut_log = "logs/" + tc.id + ".sut.log";
+    const std::string log_path = options_.run_dir + "/" + result.sut_log;
+    if (sut.spec().restart_per_test || !sut.alive()) {
+        const std::string error = sut.start(options_.fault, log_path);
+        if (!error.empty()) {
+            finish(Verdict::Inconclusive, InconclusiveCause::Adapter, "SUT did not start: " + error);
+            result.finished = std::chrono::system_clock::now();
+            collect_evidence(result);
+            return result;
+        }
+    }
+
+    const auto deadline = std::chrono::steady_clock::now() + options_.per_test_timeout;
+    try {
+        TestContext ctx(tc, lab_, sut, deadline, result);
+        tc.body(ctx);
+        const Verdict v = verdict_from_checks(result.checks);
+        if (v == Verdict::Error) finish(v, std::nullopt, "the test body made no check (a harness defect)");
+        else if (v == Verdict::Fail) {
+            for (const auto& c : result.checks)
+                if (!c.ok) {
+                    finish(v, std::nullopt, c.what + ": expected " + c.expected + ", observed " + c.observed);
+                    break;
+                }
+        } else finish(v, std::nullopt, "every check held");
+    } catch (const VerdictSignal& signal) {
+        finish(signal.verdict, signal.cause, signal.reason);
+    } catch (const std::exception& e) {
+        finish(Verdict::Error, std::nullopt, std::string("harness error: ") + e.what());
+    }
+
+    // A SUT that died while being tested failed, whatever the body concluded: crashing on input is never conformant.
+    if (!sut.alive()) {
+        const std::string how = sut.exit_description();
+        if (result.verdict == Verdict::Pass || result.verdict == Verdict::Fail ||
+            result.verdict == Verdict::Inconclusive)
+            finish(Verdict::Fail, std::nullopt, "the SUT ended during the test (" + how + "); " + result.reason);
+    }
+    if (sut.spec().restart_per_test) sut.stop();
+    result.finished = std::chrono::system_clock::now();
+    collect_evidence(result);
+    return result;
+}
+
+void Runner::collect_evidence(TestResult& result) {
+    const std::string dir = "pcaps/" + result.test->id;
+    fs::create_directories(options_.run_dir + "/" + dir);
+    // Frames the body named keep their role; every other frame of the slice is listed as merely captured.
+    std::set<std::pair<std::string, uint64_t>> named;
+    for (const auto& p : result.packets) named.insert({p.segment, p.frame_index});
+
+    for (const auto& seg : lab_.topology().segments) {
+        const std::string& segment = seg.name;
+        net::SegmentCapture& capture = lab_.capture(segment);
+        const auto frames = capture.frames_between(result.started, result.finished);
+        const std::string rel = dir + "/" + segment + ".pcapng";
+        net::SegmentCapture::write_pcapng(options_.run_dir + "/" + rel, segment, frames);
+        result.pcaps.push_back(rel);
+        size_t listed = 0;
+        for (const auto& frame : frames) {
+            if (named.count({segment, frame.index})) continue;
+            if (++listed > 200) break; // a flood must not bloat the report; the pcap has everything
+            result.packets.push_back(PacketEvidence{segment, frame.index, iso8601(frame.ts),
+                                                    wire::describe_frame(frame.data.data(), frame.data.size(),
+                                                                         wire::LinkType::Ethernet),
+                                                    ""});
+        }
+    }
+}
+
+} // namespace mipvpn::engine

@@ -1,0 +1,157 @@
+#include "harness/engine/tester_mn.h"
+
+#include "harness/engine/context.h"
+#include "harness/net/capture.h"
+#include "harness/net/clock.h"
+#include "harness/net/inject.h"
+#include "harness/net/udp.h"
+#include "harness/sut/adapter.h"
+#include "harness/topo/lab.h"
+#include "harness/wire/codes.h"
+
+#include <tins/ethernetII.h>
+#include <tins/ip.h>
+#include <tins/rawpdu.h>
+#include <tins/udp.h>
+
+namespace mipvpn::engine {
+
+namespace {
+
+struct ParsedUdp {
+    Tins::IPv4Address src, dst;
+    uint16_t sport = 0, dport = 0;
+    uint8_t ttl = 0;
+    std::vector<uint8_t> payload;
+};
+
+// Ethernet / IPv4 / UDP of a captured frame, or nothing when the frame is anything else or malformed.
+std::optional<ParsedUdp> parse_udp(const net::Frame& frame) {
+    try {
+        Tins::EthernetII eth(frame.data.data(), static_cast<uint32_t>(frame.data.size()));
+        const auto* ip = eth.find_pdu<Tins::IP>();
+        const auto* udp = eth.find_pdu<Tins::UDP>();
+        if (!ip || !udp) return std::nullopt;
+        ParsedUdp out{ip->src_addr(), ip->dst_addr(), udp->sport(), udp->dport(), ip->ttl(), {}};
+        if (const auto* raw = udp->find_pdu<Tins::RawPDU>()) out.payload = raw->payload();
+        return out;
+    } catch (const std::exception&) {
+        return std::nullopt;
+    }
+}
+
+} // namespace
+
+TesterMobileNode::TesterMobileNode(TestContext& ctx, std::string node) : ctx_(ctx), node_(std::move(node)) {
+    topo::Lab& lab = ctx_.lab();
+    const auto& tester = lab.node(node_);
+    if (tester.interfaces.empty())
+        ctx_.inconclusive(InconclusiveCause::Environment, "tester node " + node_ + " has no interface");
+    segment_ = tester.interfaces.front().segment;
+    address_ = Tins::IPv4Address(tester.interfaces.front().address);
+    capture_ = &lab.capture(segment_);
+    injector_ = std::make_unique<net::Injector>(lab.ns_name(node_));
+    // Without a bound socket the tester's kernel would answer each reply with an ICMP port unreachable,
+    // which would pollute the SUT's view and the evidence.
+    sink_ = std::make_unique<net::UdpSocket>(lab.ns_name(node_), "0.0.0.0", SendOptions{}.source_port);
+}
+
+TesterMobileNode::~TesterMobileNode() = default;
+
+const sut::SecurityAssociation& TesterMobileNode::security_association() const {
+    const auto& sas = ctx_.sut_spec().security_associations;
+    if (sas.empty()) ctx_.inconclusive(InconclusiveCause::SutConfig, "the profile declares no security association");
+    return sas.front();
+}
+
+wire::RegistrationRequest TesterMobileNode::request(uint16_t lifetime) const {
+    const auto& sa = security_association();
+    wire::RegistrationRequest rrq;
+    rrq.d(true);
+    rrq.lifetime(lifetime);
+    rrq.home_address(sa.home_address);
+    rrq.home_agent(ctx_.sut_spec().address);
+    rrq.care_of_address(address_);
+    // RFC 5944 5.7: each new Identification MUST differ from (and with timestamps exceed) the previous one.
+    last_identification_ = std::max(net::ntp_now(), last_identification_ + 1);
+    rrq.identification(last_identification_);
+    return rrq;
+}
+
+void TesterMobileNode::authenticate(wire::RegistrationRequest& rrq) const {
+    const auto& sa = security_association();
+    rrq.add_authentication(wire::ExtensionType::MnHaAuth, sa.spi, sa.key);
+}
+
+wire::RegistrationRequest TesterMobileNode::authenticated_request(uint16_t lifetime) const {
+    auto rrq = request(lifetime);
+    authenticate(rrq);
+    return rrq;
+}
+
+uint64_t TesterMobileNode::send(const wire::RegistrationRequest& rrq, const SendOptions& options) {
+    return send_bytes(rrq.bytes(), options);
+}
+
+uint64_t TesterMobileNode::send_bytes(const std::vector<uint8_t>& udp_payload, const SendOptions& options) {
+    const Tins::IPv4Address dst = options.ip_destination.value_or(ctx_.sut_spec().address);
+    Tins::IP ip = Tins::IP(dst, address_) / Tins::UDP(434, options.source_port) / Tins::RawPDU(udp_payload);
+    ip.ttl(options.ttl);
+    std::vector<uint8_t> packet = ip.serialize();
+    if (options.bad_udp_checksum && packet.size() >= 28) {
+        const size_t at = static_cast<size_t>(ip.header_size()) + 6;
+        packet[at] ^= 0x5a; // any change of a valid non-zero checksum makes it invalid
+    }
+    const uint64_t from = capture_->frame_count();
+    const net::Status sent_status = injector_->send_ip_bytes(packet);
+    if (!sent_status)
+        ctx_.inconclusive(InconclusiveCause::Environment, "cannot inject from " + node_ + ": " + sent_status.error);
+    // Keep the injected frame as evidence: it is the 'sent' half of expected-versus-observed.
+    auto sent = capture_->wait_for(
+        [&](const net::Frame& f) {
+            auto udp = parse_udp(f);
+            return udp && udp->src == address_ && udp->dst == dst && udp->sport == options.source_port &&
+                   udp->payload == udp_payload;
+        },
+        from, ctx_.wait_until(std::chrono::milliseconds(500)));
+    if (!sent)
+        ctx_.inconclusive(InconclusiveCause::Environment,
+                          "the injected request never appeared on segment " + segment_);
+    ctx_.record_packet(segment_, *sent, "sent");
+    return sent->index + 1;
+}
+
+std::optional<ObservedReply> TesterMobileNode::await_reply(uint64_t from_index, std::chrono::milliseconds wait) {
+    auto frame = capture_->wait_for(
+        [&](const net::Frame& f) {
+            auto udp = parse_udp(f);
+            return udp && udp->dst == address_ && (udp->sport == 434 || udp->dport == 434) && !udp->payload.empty() &&
+                   udp->payload[0] == 3;
+        },
+        from_index, ctx_.wait_until(wait));
+    if (!frame) return std::nullopt;
+    ctx_.record_packet(segment_, *frame, "observed");
+    auto udp = parse_udp(*frame);
+    ObservedReply out{frame->index, udp->src, udp->dst, udp->sport, udp->dport, udp->ttl, udp->payload,
+                      wire::RegistrationReply::decode(udp->payload.data(), udp->payload.size())};
+    return out;
+}
+
+ObservedReply TesterMobileNode::register_or_inconclusive(const wire::RegistrationRequest& rrq,
+                                                         const std::string& purpose) {
+    const uint64_t from = send(rrq);
+    auto reply = await_reply(from);
+    if (!reply)
+        ctx_.inconclusive(InconclusiveCause::Timeout, "no Registration Reply to the set-up request (" + purpose + ")");
+    if (!reply->reply.ok())
+        ctx_.inconclusive(InconclusiveCause::Adapter,
+                          "the set-up reply (" + purpose + ") does not decode: " + reply->reply.error().to_string());
+    const uint8_t code = reply->reply.value().code();
+    if (code > 1)
+        ctx_.inconclusive(InconclusiveCause::SutConfig, "the set-up request (" + purpose + ") was denied with code " +
+                                                            std::to_string(code) + " (" +
+                                                            std::string(wire::reply_code_name(code)) + ")");
+    return *reply;
+}
+
+} // namespace mipvpn::engine

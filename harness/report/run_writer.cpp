@@ -1,0 +1,51 @@
+#include "harness/report/run_writer.h"
+
+#include "harness/report/json_report.h"
+#include "harness/report/junit.h"
+
+#include <cstdio>
+#include <fstream>
+#include <stdexcept>
+
+namespace mipvpn::report {
+
+void write_atomically(const std::string& path, const std::string& content) {
+    const std::string tmp = path + ".tmp";
+    {
+        std::ofstream out(tmp, std::ios::trunc);
+        out << content;
+        out.flush();
+        if (!out) throw std::runtime_error("cannot write " + tmp);
+    }
+    if (std::rename(tmp.c_str(), path.c_str()) != 0) throw std::runtime_error("cannot rename " + tmp + " to " + path);
+}
+
+void RunWriter::run_started(const engine::RunInfo& info) {
+    std::lock_guard lock(mutex_);
+    info_ = info;
+    write("running", "");
+}
+
+void RunWriter::case_finished(const engine::TestResult& result) {
+    std::lock_guard lock(mutex_);
+    results_.push_back(result);
+    std::ofstream(info_.run_dir + "/results.jsonl", std::ios::app) << result_to_json(result).dump() << "\n";
+    write("running", "");
+}
+
+void RunWriter::run_finished(bool aborted, const std::string& why) {
+    std::lock_guard lock(mutex_);
+    if (finished_) return;
+    finished_ = true;
+    write(aborted ? "aborted" : "complete", why);
+}
+
+int RunWriter::exit_code() const { return summarize(results_).exit_code(); }
+
+void RunWriter::write(const std::string& status, const std::string& why) {
+    const auto now = std::chrono::system_clock::now();
+    write_atomically(info_.run_dir + "/report.json", build_report(info_, results_, status, why, now).dump(2) + "\n");
+    write_atomically(info_.run_dir + "/junit.xml", junit_xml(info_.run_id, results_));
+}
+
+} // namespace mipvpn::report

@@ -1,0 +1,51 @@
+#pragma once
+// Starts, watches and stops whoever fills a role. Judges nothing.
+#include "harness/sut/profile.h"
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace mipvpn::net { class ChildProcess; }
+
+namespace mipvpn::sut {
+
+class SutAdapter {
+public:
+    virtual ~SutAdapter() = default;
+    virtual const RoleSpec& spec() const = 0;
+    // Starts the SUT (with a reference fault switch when `fault` is not empty) and waits until it is ready.
+    // Returns an empty string on success, else why it could not start.
+    virtual std::string start(const std::string& fault, const std::string& log_path) = 0;
+    virtual void stop() = 0;
+    virtual bool alive() = 0;
+    // How the process ended ("exited with status 1", "killed by signal 11"), empty while it runs.
+    virtual std::string exit_description() = 0;
+    // The binding list as JSON {"bindings":[...]}; an error string when it cannot be had.
+    virtual std::optional<nlohmann::json> query_bindings(std::string& error) = 0;
+};
+
+// A SUT that is a process started inside its node's namespace (the reference mipd or a vendor daemon).
+class ProcessAdapter final : public SutAdapter {
+public:
+    ProcessAdapter(RoleSpec spec, std::string netns, std::string run_dir, std::string bindir);
+    ~ProcessAdapter() override;
+
+    const RoleSpec& spec() const override { return spec_; }
+    std::string start(const std::string& fault, const std::string& log_path) override;
+    void stop() override;
+    bool alive() override;
+    std::string exit_description() override;
+    std::optional<nlohmann::json> query_bindings(std::string& error) override;
+
+private:
+    bool udp_port_bound() const;
+    RoleSpec spec_;
+    std::string netns_;
+    std::string run_dir_;
+    std::string bindir_;
+    std::unique_ptr<net::ChildProcess> process_;
+};
+
+} // namespace mipvpn::sut

@@ -1,0 +1,20 @@
+#!/bin/sh
+# Installs the Debian packages mipvpn needs, only those that are missing, so `make` works on a fresh Debian 12.
+set -eu
+PACKAGES="build-essential cmake pkg-config libtins-dev libpcap-dev libboost-program-options-dev nlohmann-json3-dev
+libgtest-dev libssl-dev iproute2 iputils-ping tshark python3 python3-jsonschema"
+missing=""
+for p in $PACKAGES; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+if [ "$(id -u)" != 0 ]; then
+  echo "install-deps: missing packages:$missing (run as root, or install them)" >&2
+  exit 1
+fi
+echo "install-deps: installing$missing"
+export DEBIAN_FRONTEND=noninteractive
+# tshark asks whether non-root users may capture; answer it so the install never blocks.
+echo "wireshark-common wireshark-common/install-setuid boolean false" | debconf-set-selections
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends $missing

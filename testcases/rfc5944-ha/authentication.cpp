@@ -1,0 +1,129 @@
+// RFC 5944 3.8.2.1 (a): the Home Agent's authentication checks.
+#include "testcases/rfc5944-ha/ha_steps.h"
+#include "testcases/rfc5944-ha/suite.h"
+
+#include "harness/sut/profile.h"
+#include "harness/wire/authentication.h"
+
+namespace mipvpn::testcases::ha {
+
+using namespace engine;
+
+void register_authentication(Registry& registry) {
+    registry.add({
+        .id = "rfc5944-ha-no-sa-silent-discard",
+        .suite = "rfc5944-ha",
+        .title = "A request from a mobile node without a security association is silently discarded",
+        .rfc = "RFC 5944",
+        .section = "3.8.2.1",
+        .quote = "If the home agent receives a Registration Request from a mobile node with which it does not have "
+                 "any security association, the home agent MUST silently discard the Registration Request.",
+        .level = Level::Must,
+        .guidelines = {"5.5", "5.10"},
+        .role = "ha",
+        .capabilities = {},
+        .proving_fault = "reply-without-sa",
+        .body =
+            [](TestContext& ctx) {
+                auto& mn = ctx.mobile_node();
+                auto rrq = mn.request(300);
+                // A home address inside the home network for which the profile declares no association.
+                rrq.home_address(Tins::IPv4Address("10.0.1.199"));
+                for (const auto& sa : ctx.sut_spec().security_associations)
+                    if (sa.home_address == rrq.home_address())
+                        ctx.inconclusive(InconclusiveCause::SutConfig,
+                                         "the profile has an SA for 10.0.1.199, the address this case needs unknown");
+                const std::vector<uint8_t> unknown_key(16, 0x5c);
+                rrq.add_authentication(wire::ExtensionType::MnHaAuth, 0x0badcafe, unknown_key);
+                check_silence(ctx, mn, mn.send(rrq), "no security association with this mobile node");
+            },
+    });
+
+    registry.add({
+        .id = "rfc5944-ha-no-auth-extension-silent-discard",
+        .suite = "rfc5944-ha",
+        .title = "A request without an authorization-enabling extension is silently discarded",
+        .rfc = "RFC 5944",
+        .section = "3.8.2.1",
+        .quote = "If the home agent receives a Registration Request without any authorization-enabling extension, "
+                 "the home agent MUST silently discard the Registration Request.",
+        .level = Level::Must,
+        .guidelines = {"5.5", "5.10"},
+        .role = "ha",
+        .capabilities = {},
+        .proving_fault = "reply-without-auth-ext",
+        .body =
+            [](TestContext& ctx) {
+                auto& mn = ctx.mobile_node();
+                check_silence(ctx, mn, mn.send(mn.request(300)), "no authentication extension");
+            },
+    });
+
+    registry.add({
+        .id = "rfc5944-ha-bad-authenticator-rejected",
+        .suite = "rfc5944-ha",
+        .title = "A request with an invalid authenticator is rejected",
+        .rfc = "RFC 5944",
+        .section = "3.8.2.1",
+        .quote = "If the Authenticator is invalid, the home agent MUST reject the mobile node's registration.",
+        .level = Level::Must,
+        .guidelines = {"5.5", "5.10"},
+        .role = "ha",
+        .capabilities = {},
+        .proving_fault = "accept-bad-authenticator",
+        .body =
+            [](TestContext& ctx) {
+                auto& mn = ctx.mobile_node();
+                auto bytes = mn.authenticated_request(300).bytes();
+                bytes.back() ^= 0x01; // the last byte belongs to the MN-HA authenticator
+                auto reply = mn.await_reply(mn.send_bytes(bytes));
+                std::string observed = "no reply (discarded)";
+                bool rejected = true;
+                if (reply && reply->reply.ok()) {
+                    const uint8_t code = reply->reply.value().code();
+                    observed = "reply code " + code_text(code);
+                    rejected = !is_accepted(code);
+                }
+                ctx.check("tampered request is not accepted", "no reply or a denial (131 MAY be sent)", observed,
+                          rejected);
+                if (ctx.sut_spec().has("binding-query")) {
+                    const auto bindings = bindings_of(ctx, mn.security_association().home_address);
+                    ctx.check("no binding created by the tampered request", "no binding", describe(bindings),
+                              bindings.empty());
+                }
+            },
+    });
+
+    registry.add({
+        .id = "rfc5944-ha-reply-authenticator-valid",
+        .suite = "rfc5944-ha",
+        .title = "The Registration Reply carries a valid Mobile-Home Authentication Extension",
+        .rfc = "RFC 5944",
+        .section = "3.8.3.3",
+        .quote = "Note that items (a) and (c) MUST appear in every Registration Reply sent by the home agent.",
+        .level = Level::Must,
+        .guidelines = {"5.5", "5.10"},
+        .role = "ha",
+        .capabilities = {},
+        .proving_fault = "bad-reply-authenticator",
+        .body =
+            [](TestContext& ctx) {
+                auto& mn = ctx.mobile_node();
+                auto reply = mn.await_reply(mn.send(mn.authenticated_request(300)));
+                const auto rrp = check_decoded_reply(ctx, reply);
+                if (!rrp) return;
+                const auto& sa = mn.security_association();
+                const wire::Extension* mn_ha = nullptr;
+                for (const auto& ext : rrp->extensions())
+                    if (ext.type == wire::ExtensionType::MnHaAuth) mn_ha = &ext;
+                if (!ctx.check("reply has a Mobile-Home Authentication Extension", "extension type 32 present",
+                               mn_ha ? "present" : "absent", mn_ha != nullptr))
+                    return;
+                const bool valid = wire::verify_authentication(reply->payload, *mn_ha, sa.key);
+                ctx.check("Mobile-Home authenticator verifies with the MN's key (HMAC-MD5, RFC 5944 3.5.1)",
+                          "valid authenticator", valid ? "valid" : "invalid", valid);
+            },
+    });
+}
+
+} // namespace mipvpn::testcases::ha
