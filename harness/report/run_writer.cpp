@@ -28,6 +28,8 @@ void RunWriter::run_started(const engine::RunInfo& info) {
 
 void RunWriter::case_finished(const engine::TestResult& result) {
     std::lock_guard lock(mutex_);
+    // After an abort the report is final: a case cut short by the teardown must not be recorded as a verdict.
+    if (finished_) return;
     results_.push_back(result);
     std::ofstream(info_.run_dir + "/results.jsonl", std::ios::app) << result_to_json(result).dump() << "\n";
     write("running", "");

@@ -22,9 +22,9 @@ void register_reply_format(Registry& registry) {
         .title = "The reply's IP source is the request's destination and its destination the request's source",
         .rfc = "RFC 5944",
         .section = "3.8.3.1",
-        .quote = "IP Source Address: Copied from the IP Destination Address of the Registration Request, unless a "
-                 "multicast or broadcast address was used. [...] IP Destination Address: Copied from the IP Source "
-                 "Address of the Registration Request.",
+        .quote = "IP Source Address [...] Copied from the IP Destination Address of the Registration Request, "
+                 "unless a multicast or broadcast address was used. [...] IP Destination Address [...] Copied from "
+                 "the IP Source Address of the Registration Request.",
         .level = Level::Must,
         .guidelines = {"5.5"},
         .role = "ha",
@@ -48,8 +48,8 @@ void register_reply_format(Registry& registry) {
         .title = "The reply's UDP ports are the request's, swapped",
         .rfc = "RFC 5944",
         .section = "3.8.3.1",
-        .quote = "UDP Source Port: Copied from the UDP Destination Port of the Registration Request. UDP Destination "
-                 "Port: Copied from the UDP Source Port of the Registration Request.",
+        .quote = "UDP Source Port [...] Copied from the UDP Destination Port of the Registration Request. [...] "
+                 "UDP Destination Port [...] Copied from the UDP Source Port of the Registration Request.",
         .level = Level::Must,
         .guidelines = {"5.5"},
         .role = "ha",
