@@ -1,7 +1,7 @@
 #include "harness/cli/commands.h"
 #include "harness/cli/options.h"
+#include "harness/cli/run_options.h"
 #include "harness/report/json_report.h"
-#include "testcases/catalog.h"
 
 #include <boost/program_options.hpp>
 
@@ -18,9 +18,7 @@ int cmd_list(const std::vector<std::string>& args) {
     po::variables_map vm;
     if (!parse_options(desc, args, vm)) return 0;
 
-    engine::Registry registry;
-    testcases::register_all(registry);
-    const auto selected = registry.select(vm["suite"].as<std::string>());
+    const auto selected = catalog().select(vm["suite"].as<std::string>());
     if (vm.count("json")) {
         nlohmann::json out = nlohmann::json::array();
         for (const auto* tc : selected) out.push_back(report::catalog_entry(*tc));

@@ -1,6 +1,7 @@
 #include "harness/cli/commands.h"
 #include "harness/cli/console_sink.h"
 #include "harness/cli/options.h"
+#include "harness/cli/run_options.h"
 #include "harness/cli/session.h"
 #include "harness/engine/runner.h"
 #include "harness/report/json_report.h"
@@ -26,8 +27,17 @@ SessionOptions session_options(const po::variables_map& vm) {
     return {vm["topology"].as<std::string>(), vm["profile"].as<std::string>(), vm["out"].as<std::string>()};
 }
 
-std::vector<const engine::TestCase*> select_cases(const engine::Registry& registry, const std::string& glob) {
-    auto selected = registry.select(glob);
+const engine::Registry& catalog() {
+    static const engine::Registry registry = [] {
+        engine::Registry r;
+        testcases::register_all(r);
+        return r;
+    }();
+    return registry;
+}
+
+std::vector<const engine::TestCase*> select_cases(const std::string& glob) {
+    auto selected = catalog().select(glob);
     if (selected.empty()) throw UsageError("--suite '" + glob + "' matches no test case (see `mipvpn list`)");
     return selected;
 }
@@ -40,10 +50,8 @@ int cmd_run(const std::vector<std::string>& args) {
     po::variables_map vm;
     if (!parse_options(desc, args, vm)) return 0;
 
-    engine::Registry registry;
-    testcases::register_all(registry);
     const std::string suite = vm["suite"].as<std::string>();
-    const auto selected = select_cases(registry, suite);
+    const auto selected = select_cases(suite);
 
     report::RunWriter writer;
     ConsoleSink console(writer, std::cout);

@@ -3,6 +3,7 @@
 #include "harness/cli/commands.h"
 #include "harness/cli/console_sink.h"
 #include "harness/cli/options.h"
+#include "harness/cli/run_options.h"
 #include "harness/cli/session.h"
 #include "harness/engine/runner.h"
 #include "harness/report/run_writer.h"
@@ -17,20 +18,14 @@ namespace mipvpn::cli {
 
 namespace po = boost::program_options;
 
-void add_session_options(po::options_description& desc);
-SessionOptions session_options(const po::variables_map& vm);
-std::vector<const engine::TestCase*> select_cases(const engine::Registry& registry, const std::string& glob);
-
 int cmd_selftest(const std::vector<std::string>& args) {
     po::options_description desc("mipvpn selftest");
     add_session_options(desc);
     po::variables_map vm;
     if (!parse_options(desc, args, vm)) return 0;
 
-    engine::Registry registry;
-    testcases::register_all(registry);
     const std::string suite = vm["suite"].as<std::string>();
-    const auto selected = select_cases(registry, suite);
+    const auto selected = select_cases(suite);
 
     report::RunWriter reference_writer, faulted_writer;
     ConsoleSink reference(reference_writer, std::cout), faulted(faulted_writer, std::cout);

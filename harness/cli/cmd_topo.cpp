@@ -18,12 +18,7 @@ namespace {
 // Holds the topology in the foreground until SIGINT/SIGTERM, so it can never outlive its owner unnoticed.
 int topo_up(const po::variables_map& vm) {
     topo::Topology topology = load_topology_or_throw(vm["topology"].as<std::string>());
-    sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, SIGINT);
-    sigaddset(&set, SIGTERM);
-    sigaddset(&set, SIGHUP);
-    pthread_sigmask(SIG_BLOCK, &set, nullptr);
+    const sigset_t set = block_teardown_signals();
 
     auto prefix = topo::RunPrefix::generate();
     const std::string dir = vm["out"].as<std::string>() + "/topo-" + prefix.str();

@@ -113,18 +113,21 @@ std::mutex signal_mutex;
 std::function<void(int)> signal_action;
 } // namespace
 
+sigset_t block_teardown_signals() {
+    sigset_t set;
+    sigemptyset(&set);
+    for (int sig : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&set, sig);
+    pthread_sigmask(SIG_BLOCK, &set, nullptr);
+    return set;
+}
+
 void install_signal_teardown(std::function<void(int)> on_signal) {
     {
         std::lock_guard lock(signal_mutex);
         signal_action = std::move(on_signal);
     }
-    sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, SIGINT);
-    sigaddset(&set, SIGTERM);
-    sigaddset(&set, SIGHUP);
     // Blocked before any other thread exists, so only the waiter below ever sees these signals.
-    pthread_sigmask(SIG_BLOCK, &set, nullptr);
+    const sigset_t set = block_teardown_signals();
     std::thread([set] {
         int sig = 0;
         if (sigwait(&set, &sig) != 0) return;

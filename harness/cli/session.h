@@ -5,6 +5,8 @@
 #include "harness/engine/sink.h"
 #include "harness/sut/profile.h"
 
+#include <signal.h>
+
 #include <atomic>
 #include <functional>
 #include <map>
@@ -60,6 +62,9 @@ private:
     std::unique_ptr<topo::Lab> lab_;
     std::map<std::string, std::unique_ptr<sut::SutAdapter>> adapters_;
 };
+
+// Blocks SIGINT, SIGTERM and SIGHUP in the calling thread (and the threads it starts later); returns that set.
+sigset_t block_teardown_signals();
 
 // Blocks SIGINT/SIGTERM in every thread and handles them on a dedicated thread that calls `on_signal` once
 // (which must tear down and write the aborted report), then exits with 128 + signal.

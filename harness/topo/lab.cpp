@@ -517,7 +517,18 @@ void Lab::build() {
             lines.push_back("link set " + itf.name + " up");
         }
         for (const auto& r : node.routes) lines.push_back("route add " + r.to + " via " + r.via);
-        configuring.push_back(std::async(std::launch::async, [ns = ns_name(node.name), lines] { ip_batch(ns, lines); }));
+        std::vector<std::string> ifaces;
+        for (const auto& itf : node.interfaces) ifaces.push_back(itf.name);
+        configuring.push_back(std::async(std::launch::async, [ns = ns_name(node.name), lines, ifaces] {
+            ip_batch(ns, lines);
+            // veth offloads UDP/TCP checksums to a "device" that never computes them, so captures would show
+            // every locally sent checksum as wrong; checksums are evidence here, so compute them in software.
+            for (const auto& itf : ifaces) {
+                const std::vector<std::string> argv{"ethtool", "-K", itf, "tx", "off"};
+                const auto r = net::run_command_in(ns, argv);
+                if (!r.ok()) throw LabError(r.describe(argv));
+            }
+        }));
     }
     std::string failure;
     for (auto& f : configuring) {

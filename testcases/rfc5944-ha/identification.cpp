@@ -16,6 +16,13 @@ using namespace engine;
 namespace {
 // An hour in the past: far outside any sane tolerance (RFC 5944 5.7.1 suggests 7 s).
 constexpr uint64_t stale_offset = 3600ull << 32;
+
+wire::RegistrationRequest stale_request(TesterMobileNode& mn) {
+    auto rrq = mn.request(300);
+    rrq.identification(rrq.identification() - stale_offset);
+    mn.authenticate(rrq);
+    return rrq;
+}
 } // namespace
 
 void register_identification(Registry& registry) {
@@ -35,9 +42,7 @@ void register_identification(Registry& registry) {
         .body =
             [](TestContext& ctx) {
                 auto& mn = ctx.mobile_node();
-                auto rrq = mn.request(300);
-                rrq.identification(rrq.identification() - stale_offset);
-                mn.authenticate(rrq);
+                const auto rrq = stale_request(mn);
                 const auto rrp = check_decoded_reply(ctx, mn.await_reply(mn.send(rrq)));
                 if (!rrp) return;
                 ctx.check("reply code", code_text(133), code_text(rrp->code()), rrp->code() == 133);
@@ -64,9 +69,7 @@ void register_identification(Registry& registry) {
         .body =
             [](TestContext& ctx) {
                 auto& mn = ctx.mobile_node();
-                auto rrq = mn.request(300);
-                rrq.identification(rrq.identification() - stale_offset);
-                mn.authenticate(rrq);
+                const auto rrq = stale_request(mn);
                 const auto rrp = check_decoded_reply(ctx, mn.await_reply(mn.send(rrq)));
                 if (!rrp) return;
                 if (!ctx.check("reply code", code_text(133), code_text(rrp->code()), rrp->code() == 133)) return;
