@@ -32,6 +32,17 @@ reason="$(json_get "$report" 'd["results"][0]["reason"]')"
 [ "$verdict" = FAIL ] || fail "mute SUT: verdict $verdict"
 echo "$reason" | grep -q "no reply" || fail "mute SUT: reason '$reason' does not say there was no reply"
 
+# A case needing a capability the profile does not declare is NOT-APPLICABLE, not skipped silently.
+set +e
+"$MIPVPN" run --profile "$WORK/mute.json" --out "$WORK" --suite '*binding-expires' >"$WORK/na.out" 2>&1
+rc=$?
+set -e
+cat "$WORK/na.out"
+[ "$rc" = 0 ] || fail "not-applicable case: exit $rc, expected 0"
+report="$(report_path "$WORK/na.out")"
+verdict="$(json_get "$report" 'd["results"][0]["verdict"]')"
+[ "$verdict" = NOT-APPLICABLE ] || fail "undeclared capability: verdict $verdict, expected NOT-APPLICABLE"
+
 # Dies at once.
 make_profile "$WORK/dead.json" '["/bin/sh", "-c", "exit 3"]'
 set +e
