@@ -245,6 +245,13 @@ Outcome HomeAgent::process(std::span<const uint8_t> payload, const Endpoint& sou
                 id);
   }
 
+  // Foreign-Home Authentication Extension without a security association with any foreign agent: the request is
+  // discarded (3.8.2.1 d), which takes precedence over every denial below, since a discarded request gets no reply.
+  if (fa_ha && !faults_.has(Fault::AcceptFaHaWithoutSa)) {
+    return discard("Foreign-Home Authentication Extension but no security association with a foreign agent "
+                   "(discard, RFC 5944 3.8.2.1 d)");
+  }
+
   // Sent to a broadcast or multicast address (RFC 5944 3.8.2.1).
   if (is_broadcast_or_multicast(destination.address) && !faults_.has(Fault::AcceptBroadcast)) {
     return deny(wire::kHaUnknownHomeAgentAddress,
@@ -287,12 +294,6 @@ Outcome HomeAgent::process(std::span<const uint8_t> payload, const Endpoint& sou
                                : "Identification " + hex64(id) + " not greater than last accepted " + hex64(*last);
       return deny(wire::kHaIdentificationMismatch, why + " (RFC 5944 5.7.1)", ha_field, reply_id);
     }
-  }
-
-  // Foreign-Home Authentication Extension without a security association with any foreign agent (3.8.2.1 d).
-  if (fa_ha && !faults_.has(Fault::AcceptFaHaWithoutSa)) {
-    return discard("Foreign-Home Authentication Extension but no security association with a foreign agent "
-                   "(discard, RFC 5944 3.8.2.1 d)");
   }
 
   // Home Agent field (RFC 5944 3.8.3.2).

@@ -24,6 +24,8 @@ void add_session_options(po::options_description& desc) {
 }
 
 SessionOptions session_options(const po::variables_map& vm) {
+    // The longest case waits a 2 s lifetime, its slack and a reply timeout; less would only produce INCONCLUSIVE.
+    if (vm["timeout"].as<unsigned>() < 5) throw UsageError("--timeout: expected at least 5 seconds");
     return {vm["topology"].as<std::string>(), vm["profile"].as<std::string>(), vm["out"].as<std::string>()};
 }
 
@@ -55,17 +57,17 @@ int cmd_run(const std::vector<std::string>& args) {
 
     report::RunWriter writer;
     ConsoleSink console(writer, std::cout);
-    Session* live = nullptr;
+    std::atomic<bool> started{false};
     install_signal_teardown([&](int sig) {
+        if (!started) return;
         console.run_finished(true, "interrupted by signal " + std::to_string(sig));
-        if (live) live->close();
         std::cout << "report: " << writer.report_path() << std::endl;
     });
     Session session(session_options(vm));
-    live = &session;
 
     const std::string fault = vm["fault"].as<std::string>();
     console.run_started(session.run_info(suite, fault, selected));
+    started = true;
     engine::RunOptions options;
     options.per_test_timeout = std::chrono::seconds(vm["timeout"].as<unsigned>());
     options.fault = fault;

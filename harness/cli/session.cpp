@@ -59,9 +59,25 @@ Session::Session(const SessionOptions& options) : options_(options) {
     }
     // The profile must fit the topology: every role runs on a node the topology has.
     for (const auto& [role, spec] : profile_.roles) {
-        if (!topology.has_node(spec.node))
-            throw UsageError(options.profile_file + ": at /roles/" + role + "/node: expected a node of topology " +
-                             options.topology_file + ", found \"" + spec.node + "\"");
+        const std::string at = options.profile_file + ": at /roles/" + role;
+        const topo::Node* node = topology.find_node(spec.node);
+        if (!node)
+            throw UsageError(at + "/node: expected a node of topology " + options.topology_file + ", found \"" +
+                             spec.node + "\"");
+        // A wrong address would make every "silently discards" case pass against nobody.
+        const topo::Interface* own = nullptr;
+        for (const auto& itf : node->interfaces)
+            if (itf.address == spec.address.to_string()) own = &itf;
+        if (!own)
+            throw UsageError(at + "/address: expected an address of node " + spec.node + " in topology " +
+                             options.topology_file + ", found \"" + spec.address.to_string() + "\"");
+        if (!spec.home_network.empty()) {
+            const auto home = topo::Ipv4Prefix::parse(spec.home_network);
+            const auto addr = topo::parse_ipv4(spec.address.to_string());
+            if (!home || !addr || !home->contains(*addr))
+                throw UsageError(at + "/home_network: expected a prefix containing the SUT address " +
+                                 spec.address.to_string() + ", found \"" + spec.home_network + "\"");
+        }
     }
     topology_name_ = topology.name;
 
@@ -137,7 +153,10 @@ void install_signal_teardown(std::function<void(int)> on_signal) {
             std::lock_guard lock(signal_mutex);
             action = signal_action;
         }
+        // Record the abort first, then remove namespaces and the processes in them with the async-signal-safe
+        // path: the main thread may still be using the lab's objects, so nothing is freed here.
         if (action) action(sig);
+        topo::Lab::emergency_cleanup();
         std::_Exit(128 + sig);
     }).detach();
 }

@@ -66,8 +66,9 @@ private:
 // Blocks SIGINT, SIGTERM and SIGHUP in the calling thread (and the threads it starts later); returns that set.
 sigset_t block_teardown_signals();
 
-// Blocks SIGINT/SIGTERM in every thread and handles them on a dedicated thread that calls `on_signal` once
-// (which must tear down and write the aborted report), then exits with 128 + signal.
+// Blocks SIGINT/SIGTERM/SIGHUP in every thread and handles them on a dedicated thread: it calls `on_signal` once
+// (which writes the aborted report), removes every lab of this process and the processes inside it
+// (topo::Lab::emergency_cleanup, also while a lab is only half up), then exits with 128 + signal.
 void install_signal_teardown(std::function<void(int)> on_signal);
 // Cleared when the work is done, so a late signal does not run teardown twice.
 void clear_signal_teardown();

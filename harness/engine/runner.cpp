@@ -89,19 +89,29 @@ TestResult Runner::run_one(const TestCase& tc) {
                 }
         } else finish(v, std::nullopt, "every check held");
     } catch (const VerdictSignal& signal) {
-        finish(signal.verdict, signal.cause, signal.reason);
+        // A check that already failed is a verdict on the SUT; a later step that could not decide does not undo it.
+        const Check* failed = nullptr;
+        for (const auto& c : result.checks)
+            if (!c.ok && !failed) failed = &c;
+        if (failed)
+            finish(Verdict::Fail, std::nullopt, failed->what + ": expected " + failed->expected + ", observed " +
+                                                    failed->observed + " (then: " + signal.reason + ")");
+        else
+            finish(signal.verdict, signal.cause, signal.reason);
     } catch (const std::exception& e) {
         finish(Verdict::Error, std::nullopt, std::string("harness error: ") + e.what());
     }
 
     // A SUT that died while being tested failed, whatever the body concluded: crashing on input is never conformant.
-    if (!sut.alive()) {
-        const std::string how = sut.exit_description();
-        if (result.verdict == Verdict::Pass || result.verdict == Verdict::Fail ||
-            result.verdict == Verdict::Inconclusive)
-            finish(Verdict::Fail, std::nullopt, "the SUT ended during the test (" + how + "); " + result.reason);
+    // Its end is judged after our own stop too, so a crash in the last milliseconds is not lost.
+    std::string ended = sut.alive() ? std::string() : sut.exit_description();
+    if (sut.spec().restart_per_test) {
+        const std::string abnormal = sut.stop();
+        if (ended.empty()) ended = abnormal;
     }
-    if (sut.spec().restart_per_test) sut.stop();
+    if (!ended.empty() && (result.verdict == Verdict::Pass || result.verdict == Verdict::Fail ||
+                           result.verdict == Verdict::Inconclusive))
+        finish(Verdict::Fail, std::nullopt, "the SUT ended abnormally during the test (" + ended + "); " + result.reason);
     result.finished = std::chrono::system_clock::now();
     collect_evidence(result);
     return result;

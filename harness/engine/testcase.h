@@ -20,10 +20,11 @@ struct TestCase {
     std::string section;                   // "3.8.2.1"
     std::string quote;                     // the normative sentence, verbatim
     Level level = Level::Must;
+    std::string level_note;                // why the level differs from the quoted sentence's keyword, if it does
     std::vector<std::string> guidelines;   // seed section-5 guidelines it evidences, e.g. "5.5"
     std::string role;                      // role under test: "ha", "fa", "mn", "vpn-gw"
     std::vector<std::string> capabilities; // PICS the SUT must declare, else NOT-APPLICABLE
-    std::string proving_fault;             // reference fault switch under which this case must FAIL
+    std::vector<std::string> proving_faults; // reference fault switches under each of which this case must FAIL
     std::function<void(TestContext&)> body;
 };
 

@@ -89,11 +89,19 @@ wire::RegistrationRequest TesterMobileNode::authenticated_request(uint16_t lifet
     return rrq;
 }
 
-uint64_t TesterMobileNode::send(const wire::RegistrationRequest& rrq, const SendOptions& options) {
+SentRequest TesterMobileNode::send(const wire::RegistrationRequest& rrq, const SendOptions& options) {
     return send_bytes(rrq.bytes(), options);
 }
 
-uint64_t TesterMobileNode::send_bytes(const std::vector<uint8_t>& udp_payload, const SendOptions& options) {
+std::map<std::string, uint64_t> TesterMobileNode::capture_positions() const {
+    std::map<std::string, uint64_t> at;
+    for (const auto& seg : ctx_.lab().topology().segments) at[seg.name] = ctx_.lab().capture(seg.name).frame_count();
+    return at;
+}
+
+std::chrono::milliseconds TesterMobileNode::reply_timeout() const { return ctx_.sut_spec().reply_timeout; }
+
+SentRequest TesterMobileNode::send_bytes(const std::vector<uint8_t>& udp_payload, const SendOptions& options) {
     const Tins::IPv4Address dst = options.ip_destination.value_or(ctx_.sut_spec().address);
     Tins::IP ip = Tins::IP(dst, address_) / Tins::UDP(434, options.source_port) / Tins::RawPDU(udp_payload);
     ip.ttl(options.ttl);
@@ -102,47 +110,108 @@ uint64_t TesterMobileNode::send_bytes(const std::vector<uint8_t>& udp_payload, c
         const size_t at = static_cast<size_t>(ip.header_size()) + 6;
         packet[at] ^= 0x5a; // any change of a valid non-zero checksum makes it invalid
     }
-    const uint64_t from = capture_->frame_count();
+    SentRequest sent;
+    sent.from = capture_positions();
+    if (auto decoded = wire::RegistrationRequest::decode(udp_payload.data(), udp_payload.size())) {
+        sent.identification = decoded.value().identification();
+        sent.home_address = decoded.value().home_address();
+    }
+    const uint64_t from = sent.from.at(segment_);
     const net::Status sent_status = injector_->send_ip_bytes(packet);
     if (!sent_status)
         ctx_.inconclusive(InconclusiveCause::Environment, "cannot inject from " + node_ + ": " + sent_status.error);
+    sent.sent_at = std::chrono::steady_clock::now();
     // Keep the injected frame as evidence: it is the 'sent' half of expected-versus-observed.
-    auto sent = capture_->wait_for(
+    auto frame = capture_->wait_for(
         [&](const net::Frame& f) {
             auto udp = parse_udp(f);
             return udp && udp->src == address_ && udp->dst == dst && udp->sport == options.source_port &&
                    udp->payload == udp_payload;
         },
         from, ctx_.wait_until(std::chrono::milliseconds(500)));
-    if (!sent)
+    if (!frame)
         ctx_.inconclusive(InconclusiveCause::Environment,
                           "the injected request never appeared on segment " + segment_);
-    ctx_.record_packet(segment_, *sent, "sent");
-    return sent->index + 1;
+    ctx_.record_packet(segment_, *frame, "sent");
+    sent.frame_index = frame->index;
+    return sent;
 }
 
-std::optional<ObservedReply> TesterMobileNode::await_reply(uint64_t from_index, std::chrono::milliseconds wait) {
+namespace {
+
+// A captured Registration Reply for `home_address`, with whether its Identification pairs with `identification`.
+std::optional<ObservedReply> as_reply(const net::Frame& frame, const std::string& segment,
+                                      std::optional<Tins::IPv4Address> home_address, uint64_t identification) {
+    auto udp = parse_udp(frame);
+    if (!udp || udp->payload.empty() || udp->payload[0] != wire::RegistrationReply::kType) return std::nullopt;
+    auto decoded = wire::RegistrationReply::decode(udp->payload.data(), udp->payload.size());
+    // An undecodable reply still counts (the case judges it); one for another home address does not.
+    if (decoded.ok() && home_address && decoded.value().home_address() != *home_address) return std::nullopt;
+    const bool paired = decoded.ok() && identification != 0 &&
+                        (decoded.value().identification() & 0xffffffffu) == (identification & 0xffffffffu);
+    return ObservedReply{segment,    paired,         frame.index, udp->src, udp->dst, udp->sport, udp->dport,
+                         udp->ttl,   udp->payload,   std::move(decoded)};
+}
+
+} // namespace
+
+std::optional<ObservedReply> TesterMobileNode::await_reply(const SentRequest& sent) {
+    const auto wanted = std::chrono::steady_clock::now() + reply_timeout();
+    const auto until = ctx_.wait_until(reply_timeout());
+    const Tins::IPv4Address hoa = sent.home_address;
     auto frame = capture_->wait_for(
         [&](const net::Frame& f) {
-            auto udp = parse_udp(f);
-            return udp && udp->dst == address_ && (udp->sport == 434 || udp->dport == 434) && !udp->payload.empty() &&
-                   udp->payload[0] == 3;
+            auto r = as_reply(f, segment_, hoa, sent.identification);
+            return r && r->paired;
         },
-        from_index, ctx_.wait_until(wait));
-    if (!frame) return std::nullopt;
-    ctx_.record_packet(segment_, *frame, "observed");
-    auto udp = parse_udp(*frame);
-    ObservedReply out{frame->index, udp->src, udp->dst, udp->sport, udp->dport, udp->ttl, udp->payload,
-                      wire::RegistrationReply::decode(udp->payload.data(), udp->payload.size())};
-    return out;
+        sent.from.at(segment_), until);
+    if (frame) {
+        ctx_.record_packet(segment_, *frame, "observed");
+        return as_reply(*frame, segment_, hoa, sent.identification);
+    }
+    // Nothing paired: look everywhere for what the SUT did send, so the case can say what was wrong with it.
+    if (auto other = any_reply_since(sent.from, std::chrono::milliseconds(0), hoa)) return other;
+    if (until < wanted)
+        ctx_.inconclusive(InconclusiveCause::Timeout, "the per-test timeout ended the wait for a Registration Reply "
+                                                      "before the profile's reply timeout");
+    return std::nullopt;
+}
+
+std::optional<ObservedReply> TesterMobileNode::any_reply_since(const std::map<std::string, uint64_t>& since,
+                                                               std::chrono::milliseconds window,
+                                                               std::optional<Tins::IPv4Address> hoa) {
+    auto matches = [&](const net::Frame& f, const std::string& seg) { return as_reply(f, seg, hoa, 0).has_value(); };
+    if (window.count() > 0) {
+        const auto wanted = std::chrono::steady_clock::now() + window;
+        const auto until = ctx_.wait_until(window);
+        auto frame = capture_->wait_for([&](const net::Frame& f) { return matches(f, segment_); },
+                                        since.at(segment_), until);
+        if (frame) {
+            ctx_.record_packet(segment_, *frame, "observed");
+            return as_reply(*frame, segment_, hoa, 0);
+        }
+        if (until < wanted)
+            ctx_.inconclusive(InconclusiveCause::Timeout,
+                              "the per-test timeout ended the silence window early; silence proves nothing");
+    }
+    for (const auto& [seg, from] : since) {
+        for (const auto& f : ctx_.lab().capture(seg).frames(from)) {
+            if (!matches(f, seg)) continue;
+            ctx_.record_packet(seg, f, "observed");
+            return as_reply(f, seg, hoa, 0);
+        }
+    }
+    return std::nullopt;
 }
 
 ObservedReply TesterMobileNode::register_or_inconclusive(const wire::RegistrationRequest& rrq,
                                                          const std::string& purpose) {
-    const uint64_t from = send(rrq);
-    auto reply = await_reply(from);
+    auto reply = await_reply(send(rrq));
     if (!reply)
         ctx_.inconclusive(InconclusiveCause::Timeout, "no Registration Reply to the set-up request (" + purpose + ")");
+    if (!reply->paired)
+        ctx_.inconclusive(InconclusiveCause::SutConfig,
+                          "the reply to the set-up request (" + purpose + ") does not carry its Identification");
     if (!reply->reply.ok())
         ctx_.inconclusive(InconclusiveCause::Adapter,
                           "the set-up reply (" + purpose + ") does not decode: " + reply->reply.error().to_string());

@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -28,7 +29,19 @@ struct SendOptions {
     bool bad_udp_checksum = false;
 };
 
+// Where a request went, so its answer can be paired with it (RFC 5944 5.7: by the low-order 32 bits of the
+// Identification, and the home address) wherever it shows up.
+struct SentRequest {
+    uint64_t frame_index = 0;                         // the request's frame on the tester's segment
+    std::map<std::string, uint64_t> from;             // per segment: first frame index after the send
+    uint64_t identification = 0;                      // 0 when the payload did not decode (tampered on purpose)
+    Tins::IPv4Address home_address;
+    std::chrono::steady_clock::time_point sent_at;
+};
+
 struct ObservedReply {
+    std::string segment;                             // where it was seen
+    bool paired = false;                             // low 32 bits of Identification and home address match
     uint64_t frame_index = 0;
     Tins::IPv4Address ip_source, ip_destination;
     uint16_t source_port = 0, destination_port = 0;
@@ -53,19 +66,28 @@ public:
     void authenticate(wire::RegistrationRequest& rrq) const;
     wire::RegistrationRequest authenticated_request(uint16_t lifetime) const;
 
-    // Injects the request; returns the capture index from which its answer can appear.
-    uint64_t send(const wire::RegistrationRequest& rrq, const SendOptions& options = {});
-    uint64_t send_bytes(const std::vector<uint8_t>& udp_payload, const SendOptions& options = {});
+    // Injects the request and waits until it is seen on the tester's segment.
+    SentRequest send(const wire::RegistrationRequest& rrq, const SendOptions& options = {});
+    SentRequest send_bytes(const std::vector<uint8_t>& udp_payload, const SendOptions& options = {});
 
-    // First Registration Reply addressed to this tester after `from_index`, within `wait` (clamped to the deadline).
-    std::optional<ObservedReply> await_reply(uint64_t from_index,
-                                             std::chrono::milliseconds wait = std::chrono::milliseconds(2000));
+    // The Registration Reply to `sent`: the first one on the tester's segment whose Identification (low 32 bits)
+    // and home address pair it with the request, waiting up to the profile's reply timeout. Failing that, any
+    // Registration Reply for the same home address on any segment since the send (paired = false), so a reply
+    // with wrong fields or a wrong destination is judged rather than missed. A wait cut short by the case's
+    // deadline makes the case INCONCLUSIVE (timeout), never a verdict on the SUT.
+    std::optional<ObservedReply> await_reply(const SentRequest& sent);
+    // Any Registration Reply (for `home_address`, or for any when nullopt) seen on any segment at or after `since`
+    // (per-segment frame indexes), waiting `window` on the tester's segment first.
+    std::optional<ObservedReply> any_reply_since(const std::map<std::string, uint64_t>& since,
+                                                 std::chrono::milliseconds window,
+                                                 std::optional<Tins::IPv4Address> home_address = std::nullopt);
+    std::map<std::string, uint64_t> capture_positions() const;
     // Register and expect acceptance; makes the case INCONCLUSIVE if the SUT does not accept a valid request,
     // since the rule under test needs a binding to exist first.
     ObservedReply register_or_inconclusive(const wire::RegistrationRequest& rrq, const std::string& purpose);
 
-    // How long to listen before concluding the SUT stayed silent.
-    static constexpr std::chrono::milliseconds silence_window{1500};
+    // How long to wait for an answer, and so to listen before concluding the SUT stayed silent (profile timing).
+    std::chrono::milliseconds reply_timeout() const;
 
 private:
     TestContext& ctx_;

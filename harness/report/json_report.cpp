@@ -17,7 +17,8 @@ nlohmann::json catalog_entry(const engine::TestCase& tc) {
             {"guidelines", tc.guidelines},
             {"role", tc.role},
             {"capabilities", tc.capabilities},
-            {"proving_fault", tc.proving_fault}};
+            {"level_note", tc.level_note},
+            {"proving_faults", tc.proving_faults}};
 }
 
 nlohmann::json result_to_json(const engine::TestResult& r) {
@@ -120,7 +121,8 @@ nlohmann::json build_report(const engine::RunInfo& info, const std::vector<engin
           {"error", s.error},
           {"must_failed", s.must_failed},
           {"should_failed", s.should_failed},
-          {"exit_code", s.exit_code()}}},
+          // An aborted run decided nothing for the cases it never reached.
+          {"exit_code", status == "aborted" ? 2 : s.exit_code()}}},
         {"guidelines", guidelines_to_json(score::score_guidelines(results))},
         {"results", results_json},
     };

@@ -41,43 +41,78 @@ std::string failure_text(const engine::TestResult& r) {
 
 } // namespace
 
-std::string junit_xml(const std::string& run_id, const std::vector<engine::TestResult>& results) {
-    std::map<std::string, std::vector<const engine::TestResult*>> by_suite;
-    for (const auto& r : results) by_suite[r.test->suite].push_back(&r);
+std::string junit_xml(const std::string& run_id, const std::vector<engine::TestResult>& results,
+                      const std::vector<const engine::TestCase*>& not_run, const std::string& abort_reason) {
+    struct Row {
+        const engine::TestCase* test;
+        const engine::TestResult* result; // null: not run
+    };
+    std::map<std::string, std::vector<Row>> by_suite;
+    for (const auto& r : results) by_suite[r.test->suite].push_back({r.test, &r});
+    for (const auto* tc : not_run) by_suite[tc->suite].push_back({tc, nullptr});
 
     std::ostringstream x;
     x << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"mipvpn " << xml_escape(run_id) << "\">\n";
-    for (const auto& [suite, list] : by_suite) {
+    for (const auto& [suite, rows] : by_suite) {
         int failures = 0, errors = 0, skipped = 0;
         double seconds = 0;
-        for (const auto* r : list) {
-            failures += r->verdict == Verdict::Fail;
-            errors += r->verdict == Verdict::Error || r->verdict == Verdict::Inconclusive;
-            skipped += r->verdict == Verdict::NotApplicable;
-            seconds += std::chrono::duration<double>(r->finished - r->started).count();
+        for (const auto& row : rows) {
+            if (!row.result) {
+                ++errors;
+                continue;
+            }
+            const auto& r = *row.result;
+            const bool must = r.test->level == engine::Level::Must;
+            failures += must && r.verdict == Verdict::Fail;
+            errors += r.verdict == Verdict::Error || (must && r.verdict == Verdict::Inconclusive);
+            skipped += r.verdict == Verdict::NotApplicable;
+            seconds += std::chrono::duration<double>(r.finished - r.started).count();
         }
-        x << "  <testsuite name=\"" << xml_escape(suite) << "\" tests=\"" << list.size() << "\" failures=\""
+        x << "  <testsuite name=\"" << xml_escape(suite) << "\" tests=\"" << rows.size() << "\" failures=\""
           << failures << "\" errors=\"" << errors << "\" skipped=\"" << skipped << "\" time=\"" << seconds << "\">\n";
-        for (const auto* r : list) {
-            const double t = std::chrono::duration<double>(r->finished - r->started).count();
-            x << "    <testcase classname=\"" << xml_escape(suite) << "\" name=\"" << xml_escape(r->test->id)
+        for (const auto& row : rows) {
+            const auto& tc = *row.test;
+            if (!row.result) {
+                x << "    <testcase classname=\"" << xml_escape(suite) << "\" name=\"" << xml_escape(tc.id)
+                  << "\" time=\"0\">\n      <error type=\"NOT-RUN\" message=\"not run: "
+                  << xml_escape(abort_reason.empty() ? "the run was aborted" : abort_reason) << "\"/>\n"
+                  << "    </testcase>\n";
+                continue;
+            }
+            const auto& r = *row.result;
+            const double t = std::chrono::duration<double>(r.finished - r.started).count();
+            const bool must = tc.level == engine::Level::Must;
+            x << "    <testcase classname=\"" << xml_escape(suite) << "\" name=\"" << xml_escape(tc.id)
               << "\" time=\"" << t << "\">\n";
-            const std::string message = engine::to_string(r->verdict) + ": " + r->reason;
-            switch (r->verdict) {
+            x << "      <properties><property name=\"verdict\" value=\"" << engine::to_string(r.verdict)
+              << "\"/><property name=\"level\" value=\"" << engine::to_string(tc.level) << "\"/></properties>\n";
+            const std::string message = engine::to_string(r.verdict) + ": " + r.reason;
+            const std::string cause = r.cause ? " (" + engine::to_string(*r.cause) + ")" : std::string();
+            switch (r.verdict) {
             case Verdict::Pass: break;
             case Verdict::Fail:
-                x << "      <failure type=\"" << engine::to_string(r->test->level) << "\" message=\""
-                  << xml_escape(message) << "\">" << xml_escape(failure_text(*r)) << "</failure>\n";
+                if (must)
+                    x << "      <failure type=\"MUST\" message=\"" << xml_escape(message) << "\">"
+                      << xml_escape(failure_text(r)) << "</failure>\n";
+                else
+                    x << "      <system-err>WARNING (" << engine::to_string(tc.level) << " not met): "
+                      << xml_escape(message + "\n" + failure_text(r)) << "</system-err>\n";
                 break;
             case Verdict::Inconclusive:
+                if (must)
+                    x << "      <error type=\"INCONCLUSIVE" << cause << "\" message=\"" << xml_escape(message) << "\">"
+                      << xml_escape(failure_text(r)) << "</error>\n";
+                else
+                    x << "      <system-err>WARNING (" << engine::to_string(tc.level) << " undecided" << cause
+                      << "): " << xml_escape(message) << "</system-err>\n";
+                break;
             case Verdict::Error:
-                x << "      <error type=\"" << engine::to_string(r->verdict)
-                  << (r->cause ? " (" + engine::to_string(*r->cause) + ")" : std::string()) << "\" message=\""
-                  << xml_escape(message) << "\">" << xml_escape(failure_text(*r)) << "</error>\n";
+                x << "      <error type=\"ERROR\" message=\"" << xml_escape(message) << "\">"
+                  << xml_escape(failure_text(r)) << "</error>\n";
                 break;
             case Verdict::NotApplicable: x << "      <skipped message=\"" << xml_escape(message) << "\"/>\n"; break;
             }
-            x << "      <system-out>" << xml_escape(r->test->title) << "</system-out>\n    </testcase>\n";
+            x << "      <system-out>" << xml_escape(tc.title) << "</system-out>\n    </testcase>\n";
         }
         x << "  </testsuite>\n";
     }

@@ -39,15 +39,25 @@ void RunWriter::run_finished(bool aborted, const std::string& why) {
     std::lock_guard lock(mutex_);
     if (finished_) return;
     finished_ = true;
+    aborted_ = aborted;
     write(aborted ? "aborted" : "complete", why);
 }
 
-int RunWriter::exit_code() const { return summarize(results_).exit_code(); }
+int RunWriter::exit_code() const { return aborted_ ? 2 : summarize(results_).exit_code(); }
 
 void RunWriter::write(const std::string& status, const std::string& why) {
     const auto now = std::chrono::system_clock::now();
     write_atomically(info_.run_dir + "/report.json", build_report(info_, results_, status, why, now).dump(2) + "\n");
-    write_atomically(info_.run_dir + "/junit.xml", junit_xml(info_.run_id, results_));
+    // While running, cases not reached yet are simply absent; once aborted, they are listed as not run, so CI never
+    // reads an interrupted run as green.
+    std::vector<const engine::TestCase*> not_run;
+    if (status == "aborted")
+        for (const auto* tc : info_.selected) {
+            bool ran = false;
+            for (const auto& r : results_) ran = ran || r.test == tc;
+            if (!ran) not_run.push_back(tc);
+        }
+    write_atomically(info_.run_dir + "/junit.xml", junit_xml(info_.run_id, results_, not_run, why));
 }
 
 } // namespace mipvpn::report

@@ -16,7 +16,7 @@ public:
     void run_finished(bool aborted, const std::string& why) override;
 
     const std::vector<engine::TestResult>& results() const { return results_; }
-    int exit_code() const;
+    int exit_code() const;  // 2 once the run was aborted
     std::string report_path() const { return info_.run_dir + "/report.json"; }
 
 private:
@@ -25,6 +25,7 @@ private:
     engine::RunInfo info_;
     std::vector<engine::TestResult> results_;
     bool finished_ = false;
+    bool aborted_ = false;
 };
 
 // Writes `content` to `path` through a temporary file and rename, so readers never see half a file.

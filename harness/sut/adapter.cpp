@@ -4,6 +4,7 @@
 #include "harness/net/netns.h"
 
 #include <poll.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -81,6 +82,9 @@ std::string ProcessAdapter::start(const std::string& fault, const std::string& l
         for (const auto& arg : spec_.fault_argument) argv.push_back(expand_placeholders(arg, vars).get<std::string>());
     }
 
+    if (udp_port_bound())
+        return "UDP port " + std::to_string(spec_.ready_udp_port) + " is already bound in namespace " + netns_ +
+               " before the SUT started (an earlier instance still running?)";
     process_ = std::make_unique<net::ChildProcess>(argv, netns_, log_path + ".stdout");
     std::string error = process_->start();
     if (!error.empty()) return "cannot start " + argv.front() + ": " + error;
@@ -102,8 +106,29 @@ bool ProcessAdapter::udp_port_bound() const {
     return net::in_netns(netns_, [&] { return udp_port_listed(spec_.ready_udp_port); });
 }
 
-void ProcessAdapter::stop() {
-    if (process_) process_->stop(std::chrono::milliseconds(2000));
+std::string ProcessAdapter::stop() {
+    std::string abnormal;
+    if (process_ && process_->started()) {
+        const bool was_running = process_->running();
+        const net::ExitStatus status = process_->stop(std::chrono::milliseconds(2000));
+        const bool as_asked = (status.exited && status.code == 0) || (was_running && status.signal == SIGTERM);
+        if (!as_asked) abnormal = status.to_string();
+        process_.reset();
+    }
+    // Whatever the SUT forked stays in its namespace; it must not answer the next case in place of a fresh start.
+    kill_leftovers();
+    return abnormal;
+}
+
+void ProcessAdapter::kill_leftovers() {
+    if (netns_.empty() || !net::netns_exists(netns_)) return;
+    for (int round = 0; round < 50; ++round) {
+        const auto pids = net::netns_pids(netns_);
+        if (pids.empty()) return;
+        for (pid_t pid : pids)
+            if (pid != ::getpid()) ::kill(pid, round < 25 ? SIGTERM : SIGKILL);
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
 }
 
 bool ProcessAdapter::alive() { return process_ && process_->running(); }

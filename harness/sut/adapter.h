@@ -18,7 +18,8 @@ public:
     // Starts the SUT (with a reference fault switch when `fault` is not empty) and waits until it is ready.
     // Returns an empty string on success, else why it could not start.
     virtual std::string start(const std::string& fault, const std::string& log_path) = 0;
-    virtual void stop() = 0;
+    // Stops it; returns "" when it ended as asked (our SIGTERM, or exit status 0), else how it ended.
+    virtual std::string stop() = 0;
     virtual bool alive() = 0;
     // How the process ended ("exited with status 1", "killed by signal 11"), empty while it runs.
     virtual std::string exit_description() = 0;
@@ -34,13 +35,15 @@ public:
 
     const RoleSpec& spec() const override { return spec_; }
     std::string start(const std::string& fault, const std::string& log_path) override;
-    void stop() override;
+    std::string stop() override;
     bool alive() override;
     std::string exit_description() override;
     std::optional<nlohmann::json> query_bindings(std::string& error) override;
 
 private:
     bool udp_port_bound() const;
+    // Ends every process left in the SUT's namespace (all of them were started by this adapter or its children).
+    void kill_leftovers();
     RoleSpec spec_;
     std::string netns_;
     std::string run_dir_;

@@ -80,6 +80,10 @@ RoleSpec parse_role(const std::string& file, const std::string& role, const nloh
         spec.ready_timeout = std::chrono::milliseconds(j["ready"].value("timeout_ms", 5000));
     }
     spec.restart_per_test = j.value("restart", std::string("per-test")) == "per-test";
+    if (j.contains("timing")) {
+        spec.reply_timeout = std::chrono::milliseconds(j["timing"].value("reply_timeout_ms", 2000));
+        spec.expiry_slack = std::chrono::milliseconds(j["timing"].value("expiry_slack_ms", 1000));
+    }
     return spec;
 }
 

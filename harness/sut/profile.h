@@ -37,6 +37,10 @@ struct RoleSpec {
     uint16_t ready_udp_port = 434;          // started = this UDP port is bound in the node's namespace
     std::chrono::milliseconds ready_timeout{5000};
     bool restart_per_test = true;
+    // How long the SUT may take to answer (and so how long silence must last to count as a discard), and how late
+    // after expiry it may delete a binding (a timer wheel is legal).
+    std::chrono::milliseconds reply_timeout{2000};
+    std::chrono::milliseconds expiry_slack{1000};
 
     bool has(const std::string& capability) const { return capabilities.count(capability) != 0; }
 };

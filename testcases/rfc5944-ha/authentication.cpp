@@ -22,20 +22,17 @@ void register_authentication(Registry& registry) {
         .guidelines = {"5.5", "5.10"},
         .role = "ha",
         .capabilities = {},
-        .proving_fault = "reply-without-sa",
+        .proving_faults = {"reply-without-sa"},
         .body =
             [](TestContext& ctx) {
                 auto& mn = ctx.mobile_node();
                 auto rrq = mn.request(300);
-                // A home address inside the home network for which the profile declares no association.
-                rrq.home_address(Tins::IPv4Address("10.0.1.199"));
-                for (const auto& sa : ctx.sut_spec().security_associations)
-                    if (sa.home_address == rrq.home_address())
-                        ctx.inconclusive(InconclusiveCause::SutConfig,
-                                         "the profile has an SA for 10.0.1.199, the address this case needs unknown");
+                // A home address of the home network for which the profile declares no association.
+                rrq.home_address(unused_address(ctx, ctx.sut_spec().home_network));
                 const std::vector<uint8_t> unknown_key(16, 0x5c);
                 rrq.add_authentication(wire::ExtensionType::MnHaAuth, 0x0badcafe, unknown_key);
-                check_silence(ctx, mn, mn.send(rrq), "no security association with this mobile node");
+                check_silence(ctx, mn, rrq.bytes(),
+                              "no security association with mobile node " + rrq.home_address().to_string());
             },
     });
 
@@ -51,11 +48,11 @@ void register_authentication(Registry& registry) {
         .guidelines = {"5.5", "5.10"},
         .role = "ha",
         .capabilities = {},
-        .proving_fault = "reply-without-auth-ext",
+        .proving_faults = {"reply-without-auth-ext"},
         .body =
             [](TestContext& ctx) {
                 auto& mn = ctx.mobile_node();
-                check_silence(ctx, mn, mn.send(mn.request(300)), "no authentication extension");
+                check_silence(ctx, mn, mn.request(300).bytes(), "no authentication extension");
             },
     });
 
@@ -70,19 +67,34 @@ void register_authentication(Registry& registry) {
         .guidelines = {"5.5", "5.10"},
         .role = "ha",
         .capabilities = {},
-        .proving_fault = "accept-bad-authenticator",
+        .proving_faults = {"accept-bad-authenticator"},
         .body =
             [](TestContext& ctx) {
                 auto& mn = ctx.mobile_node();
-                auto bytes = mn.authenticated_request(300).bytes();
+                start_without_bindings(ctx, mn);
+                const auto rrq = mn.authenticated_request(300);
+                auto bytes = rrq.bytes();
                 bytes.back() ^= 0x01; // the last byte belongs to the MN-HA authenticator
                 auto reply = mn.await_reply(mn.send_bytes(bytes));
                 std::string observed = "no reply (discarded)";
                 bool rejected = true;
-                if (reply && reply->reply.ok()) {
-                    const uint8_t code = reply->reply.value().code();
-                    observed = "reply code " + code_text(code);
-                    rejected = !is_accepted(code);
+                if (reply) {
+                    if (!reply->reply.ok()) {
+                        observed = "an undecodable reply: " + reply->reply.error().to_string();
+                    } else {
+                        const uint8_t code = reply->reply.value().code();
+                        observed = "reply code " + code_text(code);
+                        rejected = !is_accepted(code);
+                        // "If the home agent sends a Registration Reply, it MUST contain a valid Mobile-Home
+                        // Authentication Extension." (3.8.2.1)
+                        const wire::Extension* mn_ha = nullptr;
+                        for (const auto& ext : reply->reply.value().extensions())
+                            if (ext.type == wire::ExtensionType::MnHaAuth) mn_ha = &ext;
+                        const bool valid = mn_ha && wire::verify_authentication(reply->payload, *mn_ha,
+                                                                                mn.security_association().key);
+                        ctx.check("the denial carries a valid Mobile-Home Authentication Extension",
+                                  "a valid MN-HA", mn_ha ? (valid ? "valid" : "invalid") : "absent", valid);
+                    }
                 }
                 ctx.check("tampered request is not accepted", "no reply or a denial (131 MAY be sent)", observed,
                           rejected);
@@ -105,7 +117,7 @@ void register_authentication(Registry& registry) {
         .guidelines = {"5.5", "5.10"},
         .role = "ha",
         .capabilities = {},
-        .proving_fault = "bad-reply-authenticator",
+        .proving_faults = {"bad-reply-authenticator"},
         .body =
             [](TestContext& ctx) {
                 auto& mn = ctx.mobile_node();

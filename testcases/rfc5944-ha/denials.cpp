@@ -25,6 +25,16 @@ Tins::IPv4Address directed_broadcast(TestContext& ctx, const std::string& prefix
     return Tins::IPv4Address(htonl((h & mask) | ~mask));
 }
 
+// Directed broadcasts are not routed, so the request comes from the tester on the home link. Its Home Agent
+// field names the HA itself, so only the broadcast IP destination can explain a denial (a broadcast HA field would
+// also be refused by the 3.8.3.2 rule).
+std::optional<ObservedReply> send_to_broadcast(TestContext& ctx) {
+    auto& mn = ctx.mobile_node("hn");
+    SendOptions to_broadcast;
+    to_broadcast.ip_destination = directed_broadcast(ctx, ctx.sut_spec().home_network);
+    return mn.await_reply(mn.send(mn.authenticated_request(300), to_broadcast));
+}
+
 } // namespace
 
 void register_denials(Registry& registry) {
@@ -36,12 +46,13 @@ void register_denials(Registry& registry) {
         .section = "3.8.2.3",
         .quote = "Requests with non-zero bits in reserved fields MUST be rejected with Code 134 (poorly formed "
                  "Request).",
-        // Section 3.3 says the same bits are "ignored on reception" (protocol-catalog G3): scored as SHOULD.
         .level = Level::Should,
+        .level_note = "RFC 5944 3.3 also says the 'r' and 'x' bits are \"ignored on reception\", so a Home Agent "
+                      "that accepts the request is scored as missing a SHOULD, not a MUST (protocol catalog G3)",
         .guidelines = {"5.5"},
         .role = "ha",
         .capabilities = {},
-        .proving_fault = "accept-reserved-bits",
+        .proving_faults = {"accept-reserved-bits"},
         .body =
             [](TestContext& ctx) {
                 auto& mn = ctx.mobile_node();
@@ -68,15 +79,12 @@ void register_denials(Registry& registry) {
         .guidelines = {"5.5"},
         .role = "ha",
         .capabilities = {},
-        .proving_fault = "accept-foreign-home-agent-field",
+        .proving_faults = {"accept-foreign-home-agent-field"},
         .body =
             [](TestContext& ctx) {
                 auto& mn = ctx.mobile_node();
                 auto rrq = mn.request(300);
-                const Tins::IPv4Address other("10.0.1.2");
-                if (other == ctx.sut_spec().address)
-                    ctx.inconclusive(InconclusiveCause::SutConfig, "the SUT's own address is 10.0.1.2");
-                rrq.home_agent(other);
+                rrq.home_agent(unused_address(ctx, ctx.sut_spec().home_network));
                 mn.authenticate(rrq);
                 const auto rrp = check_decoded_reply(ctx, mn.await_reply(mn.send(rrq)));
                 if (!rrp) return;
@@ -88,9 +96,9 @@ void register_denials(Registry& registry) {
     });
 
     registry.add({
-        .id = "rfc5944-ha-broadcast-request-denied-136",
+        .id = "rfc5944-ha-broadcast-request-denied",
         .suite = "rfc5944-ha",
-        .title = "A request sent to the home network's directed broadcast address is denied with code 136",
+        .title = "A request sent to the home network's directed broadcast address is denied",
         .rfc = "RFC 5944",
         .section = "3.8.2.1",
         .quote = "In addition to checking the authentication in the Registration Request, home agents MUST deny "
@@ -100,32 +108,45 @@ void register_denials(Registry& registry) {
         .guidelines = {"5.5"},
         .role = "ha",
         .capabilities = {},
-        .proving_fault = "accept-broadcast",
+        .proving_faults = {"accept-broadcast"},
         .body =
             [](TestContext& ctx) {
-                // Directed broadcasts are not routed, so this request comes from the tester on the home link.
-                auto& mn = ctx.mobile_node("hn");
-                const auto broadcast = directed_broadcast(ctx, ctx.sut_spec().home_network);
-                // The Home Agent field names the HA itself, so only the broadcast IP destination can explain a
-                // denial (a broadcast HA field would also be refused by the 3.8.3.2 rule).
-                auto rrq = mn.authenticated_request(300);
-                SendOptions to_broadcast;
-                to_broadcast.ip_destination = broadcast;
-                auto reply = mn.await_reply(mn.send(rrq, to_broadcast));
+                auto reply = send_to_broadcast(ctx);
                 std::string observed = "no reply (discarded)";
                 bool denied = true;
                 if (reply && reply->reply.ok()) {
                     const auto& rrp = reply->reply.value();
                     observed = "code " + code_text(rrp.code());
                     denied = !is_accepted(rrp.code());
-                    ctx.check("reply code (SHOULD be 136)", code_text(136), code_text(rrp.code()), rrp.code() == 136);
-                    ctx.check("reply names the unicast Home Agent address", ctx.sut_spec().address.to_string(),
-                              rrp.home_agent().to_string(), rrp.home_agent() == ctx.sut_spec().address);
                     ctx.check("reply IP source is the Home Agent's unicast address (3.8.3.1)",
                               ctx.sut_spec().address.to_string(), reply->ip_source.to_string(),
                               reply->ip_source == ctx.sut_spec().address);
                 }
                 ctx.check("broadcast request denied", "no acceptance", observed, denied);
+            },
+    });
+
+    registry.add({
+        .id = "rfc5944-ha-broadcast-request-answered-136",
+        .suite = "rfc5944-ha",
+        .title = "A request sent to the directed broadcast address is answered with code 136 and the HA's address",
+        .rfc = "RFC 5944",
+        .section = "3.8.2.1",
+        .quote = "The home agent MUST discard the Request and SHOULD return a Registration Reply with a Code of 136. "
+                 "In this case, the Registration Reply will contain the home agent's unicast address, so that the "
+                 "mobile node can re-issue the Registration Request with the correct home agent address.",
+        .level = Level::Should,
+        .guidelines = {"5.5"},
+        .role = "ha",
+        .capabilities = {},
+        .proving_faults = {"accept-broadcast"},
+        .body =
+            [](TestContext& ctx) {
+                const auto rrp = check_decoded_reply(ctx, send_to_broadcast(ctx));
+                if (!rrp) return;
+                ctx.check("reply code", code_text(136), code_text(rrp->code()), rrp->code() == 136);
+                ctx.check("reply names the unicast Home Agent address", ctx.sut_spec().address.to_string(),
+                          rrp->home_agent().to_string(), rrp->home_agent() == ctx.sut_spec().address);
             },
     });
 }

@@ -30,11 +30,11 @@ void register_extensions(Registry& registry) {
         .guidelines = {"5.5"},
         .role = "ha",
         .capabilities = {},
-        .proving_fault = "accept-unknown-mandatory-extension",
+        .proving_faults = {"accept-unknown-mandatory-extension"},
         .body =
             [](TestContext& ctx) {
                 auto& mn = ctx.mobile_node();
-                check_silence(ctx, mn, mn.send(with_unknown_extension(mn, 120)), "unrecognised extension type 120");
+                check_silence(ctx, mn, with_unknown_extension(mn, 120).bytes(), "unrecognised extension type 120");
             },
     });
 
@@ -51,7 +51,7 @@ void register_extensions(Registry& registry) {
         .guidelines = {"5.5"},
         .role = "ha",
         .capabilities = {},
-        .proving_fault = "reject-skippable-extension",
+        .proving_faults = {"reject-skippable-extension"},
         .body =
             [](TestContext& ctx) {
                 auto& mn = ctx.mobile_node();

@@ -3,7 +3,13 @@
 #include "harness/sut/adapter.h"
 #include "harness/wire/codes.h"
 
+#include "harness/topo/lab.h"
+
+#include <arpa/inet.h>
+
 #include <cstdio>
+#include <limits>
+#include <set>
 
 namespace mipvpn::testcases::ha {
 
@@ -18,7 +24,10 @@ std::vector<Binding> bindings_of(engine::TestContext& ctx, Tins::IPv4Address hom
         for (const auto& b : answer->at("bindings")) {
             Binding binding{Tins::IPv4Address(b.at("home_address").get<std::string>()),
                             Tins::IPv4Address(b.at("care_of_address").get<std::string>()),
-                            b.at("remaining_s").get<double>(), b.at("lifetime_granted").get<uint32_t>()};
+                            // null: an infinite lifetime (0xffff granted)
+                            b.at("remaining_s").is_null() ? std::numeric_limits<double>::infinity()
+                                                          : b.at("remaining_s").get<double>(),
+                            b.at("lifetime_granted").get<uint32_t>()};
             if (binding.home_address == home_address) out.push_back(binding);
         }
     } catch (const std::exception& e) {
@@ -47,14 +56,53 @@ std::string describe(const std::vector<Binding>& bindings) {
     return out;
 }
 
-bool check_silence(engine::TestContext& ctx, engine::TesterMobileNode& mn, uint64_t from, const std::string& why) {
-    auto reply = mn.await_reply(from, engine::TesterMobileNode::silence_window);
-    std::string observed = "no reply within " + std::to_string(engine::TesterMobileNode::silence_window.count()) + " ms";
+bool check_silence(engine::TestContext& ctx, engine::TesterMobileNode& mn, const std::vector<uint8_t>& probe,
+                   const std::string& why) {
+    auto control = mn.await_reply(mn.send(mn.authenticated_request(300)));
+    if (!control)
+        ctx.inconclusive(InconclusiveCause::SutConfig,
+                         "the SUT does not answer a valid Registration Request, so its silence would prove nothing");
+    const auto sent = mn.send_bytes(probe);
+    auto reply = mn.any_reply_since(sent.from, mn.reply_timeout());
+    std::string observed = "no reply within " + std::to_string(mn.reply_timeout().count()) + " ms on any segment";
     if (reply) {
-        observed = "a Registration Reply";
+        observed = "a Registration Reply on segment " + reply->segment;
         if (reply->reply.ok()) observed += " with code " + code_text(reply->reply.value().code());
     }
     return ctx.check("Home Agent silent: " + why, "no Registration Reply (silent discard)", observed, !reply);
+}
+
+void start_without_bindings(engine::TestContext& ctx, engine::TesterMobileNode& mn) {
+    if (ctx.sut_spec().restart_per_test || !ctx.sut_spec().has("binding-query")) return;
+    const auto hoa = mn.security_association().home_address;
+    auto dereg = mn.request(0);
+    dereg.care_of_address(hoa);
+    mn.authenticate(dereg);
+    mn.register_or_inconclusive(dereg, "deregistration of bindings left by earlier cases");
+    const auto left = bindings_of(ctx, hoa);
+    if (!left.empty())
+        ctx.inconclusive(InconclusiveCause::SutConfig, "bindings of earlier cases remain after deregistering all: " +
+                                                           describe(left));
+}
+
+std::string tester_subnet(engine::TestContext& ctx, engine::TesterMobileNode& mn) {
+    const auto& node = ctx.lab().node(mn.node());
+    return ctx.lab().segment(node.interfaces.front().segment).subnet;
+}
+
+Tins::IPv4Address unused_address(engine::TestContext& ctx, const std::string& prefix) {
+    const auto parsed = topo::Ipv4Prefix::parse(prefix);
+    if (!parsed) ctx.inconclusive(InconclusiveCause::SutConfig, "not an IPv4 prefix: " + prefix);
+    std::set<uint32_t> taken{static_cast<uint32_t>(ctx.sut_spec().address)};
+    for (const auto& node : ctx.lab().topology().nodes)
+        for (const auto& itf : node.interfaces) taken.insert(static_cast<uint32_t>(Tins::IPv4Address(itf.address)));
+    for (const auto& sa : ctx.sut_spec().security_associations) taken.insert(static_cast<uint32_t>(sa.home_address));
+    // Highest host address first: far from the addresses people usually give to routers and agents.
+    for (uint32_t host = parsed->broadcast() - 1; host > parsed->network(); --host) {
+        const Tins::IPv4Address candidate(htonl(host));
+        if (!taken.count(static_cast<uint32_t>(candidate))) return candidate;
+    }
+    ctx.inconclusive(InconclusiveCause::SutConfig, "no unused address left in " + prefix);
 }
 
 std::optional<wire::RegistrationReply> check_decoded_reply(engine::TestContext& ctx,

@@ -22,8 +22,20 @@ std::optional<Binding> binding_for(engine::TestContext& ctx, Tins::IPv4Address h
                                    Tins::IPv4Address care_of_address);
 std::string describe(const std::vector<Binding>& bindings);
 
-// Records "no Registration Reply within the silence window" as a check; true when the SUT stayed silent.
-bool check_silence(engine::TestContext& ctx, engine::TesterMobileNode& mn, uint64_t from, const std::string& why);
+// Silence only means something from a SUT that answers: first a valid request must be answered (else the case is
+// INCONCLUSIVE, sut-config), then `probe` is sent and no Registration Reply may appear on any segment within the
+// reply timeout. Records the check; true when the SUT stayed silent.
+bool check_silence(engine::TestContext& ctx, engine::TesterMobileNode& mn, const std::vector<uint8_t>& probe,
+                   const std::string& why);
+
+// With a SUT that is not restarted per case, bindings of earlier cases would leak into this one: deregister all of
+// the tester's bindings first (lifetime 0, care-of address = home address) and make sure the list is empty.
+void start_without_bindings(engine::TestContext& ctx, engine::TesterMobileNode& mn);
+
+// An address of `prefix` ("a.b.c.d/len") that no topology node and no SA uses and that is not the SUT's.
+Tins::IPv4Address unused_address(engine::TestContext& ctx, const std::string& prefix);
+// The subnet of the segment the tester is on.
+std::string tester_subnet(engine::TestContext& ctx, engine::TesterMobileNode& mn);
 
 // The reply must exist and decode; otherwise the check fails and nullopt comes back. Returns a copy, so it may be
 // called on a temporary.

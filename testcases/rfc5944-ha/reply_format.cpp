@@ -29,7 +29,7 @@ void register_reply_format(Registry& registry) {
         .guidelines = {"5.5"},
         .role = "ha",
         .capabilities = {},
-        .proving_fault = "reply-wrong-source-address",
+        .proving_faults = {"reply-wrong-source-address"},
         .body =
             [](TestContext& ctx) {
                 auto& mn = ctx.mobile_node();
@@ -54,7 +54,7 @@ void register_reply_format(Registry& registry) {
         .guidelines = {"5.5"},
         .role = "ha",
         .capabilities = {},
-        .proving_fault = "reply-to-port-434",
+        .proving_faults = {"reply-to-port-434"},
         .body =
             [](TestContext& ctx) {
                 auto& mn = ctx.mobile_node();
@@ -80,7 +80,7 @@ void register_reply_format(Registry& registry) {
         .guidelines = {"5.5"},
         .role = "ha",
         .capabilities = {},
-        .proving_fault = "extension-after-auth",
+        .proving_faults = {"extension-after-auth"},
         .body =
             [](TestContext& ctx) {
                 auto& mn = ctx.mobile_node();

@@ -351,6 +351,23 @@ TEST_F(HaTest, FaHaExtensionWithoutFaSecurityAssociationDiscarded) {
   EXPECT_FALSE(o.reply);
 }
 
+// 3.8.2.1 (d) discards; no denial may be sent for the same request even when it is also stale or misaddressed.
+TEST_F(HaTest, FaHaDiscardTakesPrecedenceOverDenials) {
+  Rrq stale = rrq();
+  stale.identification -= (3600ull << 32);
+  stale.after_auth.push_back(ext(wire::FaHaAuth, std::vector<uint8_t>(20, 7)));
+  Outcome o = send(stale);
+  EXPECT_EQ(o.verdict, Verdict::Discarded);
+  EXPECT_FALSE(o.reply);
+
+  Rrq reserved = rrq();
+  reserved.flags |= 0x04;
+  reserved.after_auth.push_back(ext(wire::FaHaAuth, std::vector<uint8_t>(20, 7)));
+  o = send(reserved);
+  EXPECT_EQ(o.verdict, Verdict::Discarded);
+  EXPECT_FALSE(o.reply);
+}
+
 TEST_F(HaTest, MnFaExtensionAfterMnHaIsAccepted) {
   Rrq r = rrq();
   r.after_auth.push_back(ext(wire::MnFaAuth, std::vector<uint8_t>(20, 7)));

@@ -90,7 +90,8 @@ TEST(Catalog, EveryCaseIsBoundToAFaultSwitchThatExists) {
     const auto faults = mipd_faults();
     ASSERT_FALSE(faults.empty()) << "mipd --list-faults printed nothing";
     for (const auto& tc : registry.all()) {
-        EXPECT_FALSE(tc.proving_fault.empty()) << tc.id << " has no proving fault";
-        EXPECT_TRUE(faults.count(tc.proving_fault)) << tc.id << ": mipd has no fault '" << tc.proving_fault << "'";
+        EXPECT_FALSE(tc.proving_faults.empty()) << tc.id << " has no proving fault";
+        for (const auto& fault : tc.proving_faults)
+            EXPECT_TRUE(faults.count(fault)) << tc.id << ": mipd has no fault '" << fault << "'";
     }
 }

@@ -35,4 +35,19 @@ for p in /proc/[0-9]*; do
         fail "process $(basename "$p") of the run still alive: $(tr '\0' ' ' <"$p/cmdline")"
     fi
 done
+# A signal while the lab is still coming up must leave nothing behind either.
+before="$(ip netns list | sort)"
+markers_before="$(ls /run/mipvpn 2>/dev/null | sort || true)"
+for delay in 0.02 0.06 0.12; do
+    "$MIPVPN" run --out "$WORK/early" >"$WORK/early.txt" 2>&1 &
+    pid=$!
+    sleep "$delay"
+    kill -INT "$pid"
+    set +e
+    wait "$pid"
+    set -e
+    after="$(ip netns list | sort)"
+    [ "$before" = "$after" ] || fail "SIGINT after ${delay}s left namespaces: $(comm -13 <(echo "$before") <(echo "$after"))"
+    [ "$markers_before" = "$(ls /run/mipvpn 2>/dev/null | sort || true)" ] || fail "SIGINT after ${delay}s left a marker"
+done
 echo "interrupted run: aborted report, nothing left behind"

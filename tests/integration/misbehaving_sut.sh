@@ -32,6 +32,18 @@ reason="$(json_get "$report" 'd["results"][0]["reason"]')"
 [ "$verdict" = FAIL ] || fail "mute SUT: verdict $verdict"
 echo "$reason" | grep -q "no reply" || fail "mute SUT: reason '$reason' does not say there was no reply"
 
+# Silence from a SUT that answers nothing proves nothing: the silent-discard case is INCONCLUSIVE, not PASS.
+set +e
+"$MIPVPN" run --profile "$WORK/mute.json" --out "$WORK" --suite '*no-sa-silent-discard' >"$WORK/silent.out" 2>&1
+rc=$?
+set -e
+cat "$WORK/silent.out"
+[ "$rc" = 2 ] || fail "black-hole SUT on a silence case: exit $rc, expected 2"
+report="$(report_path "$WORK/silent.out")"
+verdict="$(json_get "$report" 'd["results"][0]["verdict"]')"
+cause="$(json_get "$report" 'd["results"][0]["cause"]')"
+[ "$verdict" = INCONCLUSIVE ] && [ "$cause" = sut-config ] || fail "black-hole SUT: $verdict ($cause), expected INCONCLUSIVE (sut-config)"
+
 # A case needing a capability the profile does not declare is NOT-APPLICABLE, not skipped silently.
 set +e
 "$MIPVPN" run --profile "$WORK/mute.json" --out "$WORK" --suite '*binding-expires' >"$WORK/na.out" 2>&1
