@@ -63,10 +63,11 @@ TestResult Runner::run_one(const TestCase& tc) {
     }
 
     fs::create_directories(options_.run_dir + "/logs");
-    result.sut_log = "logs/" + tc.id + ".sut.log";
-    const std::string log_path = options_.run_dir + "/" + result.sut_log;
+    // The SUT's output goes to the log of the case that started it (every case, unless the SUT runs per run).
     if (sut.spec().restart_per_test || !sut.alive()) {
-        const std::string error = sut.start(options_.fault, log_path);
+        sut_log_ = "logs/" + tc.id + ".sut.log";
+        const std::string error = sut.start(options_.fault, options_.run_dir + "/" + sut_log_);
+        result.sut_log = sut_log_;
         if (!error.empty()) {
             finish(Verdict::Inconclusive, InconclusiveCause::Adapter, "SUT did not start: " + error);
             result.finished = std::chrono::system_clock::now();
@@ -75,6 +76,9 @@ TestResult Runner::run_one(const TestCase& tc) {
         }
     }
 
+    result.sut_log = sut_log_;
+    std::map<std::string, uint64_t> drops_before;
+    for (const auto& seg : lab_.topology().segments) drops_before[seg.name] = lab_.capture(seg.name).dropped();
     const auto deadline = std::chrono::steady_clock::now() + options_.per_test_timeout;
     try {
         TestContext ctx(tc, lab_, sut, deadline, result);
@@ -108,6 +112,13 @@ TestResult Runner::run_one(const TestCase& tc) {
     if (sut.spec().restart_per_test) {
         const std::string abnormal = sut.stop();
         if (ended.empty()) ended = abnormal;
+    }
+    // Absence of a packet is evidence only if the capture saw everything.
+    for (const auto& seg : lab_.topology().segments) {
+        const uint64_t lost = lab_.capture(seg.name).dropped() - drops_before[seg.name];
+        if (lost > 0 && result.verdict == Verdict::Pass)
+            finish(Verdict::Inconclusive, InconclusiveCause::Environment,
+                   "the capture of segment " + seg.name + " dropped " + std::to_string(lost) + " frame(s)");
     }
     if (!ended.empty() && (result.verdict == Verdict::Pass || result.verdict == Verdict::Fail ||
                            result.verdict == Verdict::Inconclusive))

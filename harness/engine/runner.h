@@ -34,6 +34,7 @@ private:
     std::map<std::string, sut::SutAdapter*> roles_;
     RunOptions options_;
     ResultSink& sink_;
+    std::string sut_log_; // run-relative log of the SUT instance now running
 };
 
 // PASS needs at least one check and no failed one; this keeps a body that checks nothing from passing.
