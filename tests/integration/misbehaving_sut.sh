@@ -17,55 +17,36 @@ json.dump(p, open(sys.argv[2], "w"), indent=1)
 PY
 }
 
-# Binds port 434 and never answers.
+# Runs one case against a profile and checks exit code, verdict and cause (- for none).
+expect_case() { # name profile suite exit verdict cause
+    local name="$1" profile="$2" suite="$3" want_rc="$4" want_verdict="$5" want_cause="$6"
+    set +e
+    timeout 300 "$MIPVPN" run --profile "$profile" --timeout 10 --out "$WORK" --suite "$suite" >"$WORK/$name.out" 2>&1
+    local rc=$?
+    set -e
+    cat "$WORK/$name.out"
+    [ "$rc" = "$want_rc" ] || fail "$name: exit $rc, expected $want_rc"
+    report="$(report_path "$WORK/$name.out")"
+    local verdict cause
+    verdict="$(json_get "$report" 'd["results"][0]["verdict"]')"
+    cause="$(json_get "$report" 'd["results"][0]["cause"] or "-"')"
+    [ "$verdict" = "$want_verdict" ] && [ "$cause" = "$want_cause" ] ||
+        fail "$name: $verdict ($cause), expected $want_verdict ($want_cause)"
+}
+
+# Binds port 434 and never answers: a MUST that needs a reply FAILs, saying there was none.
 make_profile "$WORK/mute.json" '["/usr/bin/python3", "-c", "import socket,time; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind((\"0.0.0.0\", 434)); time.sleep(600)"]'
-set +e
-timeout 300 "$MIPVPN" run --profile "$WORK/mute.json" --timeout 10 --out "$WORK" \
-    --suite 'rfc5944-ha-valid-request-accepted' >"$WORK/mute.out" 2>&1
-rc=$?
-set -e
-cat "$WORK/mute.out"
-[ "$rc" = 1 ] || fail "mute SUT: exit $rc, expected 1 (a MUST failed)"
-report="$(report_path "$WORK/mute.out")"
-verdict="$(json_get "$report" 'd["results"][0]["verdict"]')"
+expect_case mute "$WORK/mute.json" 'rfc5944-ha-valid-request-accepted' 1 FAIL -
 reason="$(json_get "$report" 'd["results"][0]["reason"]')"
-[ "$verdict" = FAIL ] || fail "mute SUT: verdict $verdict"
 echo "$reason" | grep -q "no reply" || fail "mute SUT: reason '$reason' does not say there was no reply"
 
 # Silence from a SUT that answers nothing proves nothing: the silent-discard case is INCONCLUSIVE, not PASS.
-set +e
-"$MIPVPN" run --profile "$WORK/mute.json" --out "$WORK" --suite '*no-sa-silent-discard' >"$WORK/silent.out" 2>&1
-rc=$?
-set -e
-cat "$WORK/silent.out"
-[ "$rc" = 2 ] || fail "black-hole SUT on a silence case: exit $rc, expected 2"
-report="$(report_path "$WORK/silent.out")"
-verdict="$(json_get "$report" 'd["results"][0]["verdict"]')"
-cause="$(json_get "$report" 'd["results"][0]["cause"]')"
-[ "$verdict" = INCONCLUSIVE ] && [ "$cause" = sut-config ] || fail "black-hole SUT: $verdict ($cause), expected INCONCLUSIVE (sut-config)"
+expect_case silent "$WORK/mute.json" '*no-sa-silent-discard' 2 INCONCLUSIVE sut-config
 
 # A case needing a capability the profile does not declare is NOT-APPLICABLE, not skipped silently.
-set +e
-"$MIPVPN" run --profile "$WORK/mute.json" --out "$WORK" --suite '*binding-expires' >"$WORK/na.out" 2>&1
-rc=$?
-set -e
-cat "$WORK/na.out"
-[ "$rc" = 0 ] || fail "not-applicable case: exit $rc, expected 0"
-report="$(report_path "$WORK/na.out")"
-verdict="$(json_get "$report" 'd["results"][0]["verdict"]')"
-[ "$verdict" = NOT-APPLICABLE ] || fail "undeclared capability: verdict $verdict, expected NOT-APPLICABLE"
+expect_case na "$WORK/mute.json" '*binding-expires' 0 NOT-APPLICABLE -
 
-# Dies at once.
+# Dies at once: INCONCLUSIVE (adapter), a MUST undecided.
 make_profile "$WORK/dead.json" '["/bin/sh", "-c", "exit 3"]'
-set +e
-timeout 300 "$MIPVPN" run --profile "$WORK/dead.json" --out "$WORK" \
-    --suite 'rfc5944-ha-valid-request-accepted' >"$WORK/dead.out" 2>&1
-rc=$?
-set -e
-cat "$WORK/dead.out"
-[ "$rc" = 2 ] || fail "dead SUT: exit $rc, expected 2 (a MUST undecided)"
-report="$(report_path "$WORK/dead.out")"
-verdict="$(json_get "$report" 'd["results"][0]["verdict"]')"
-cause="$(json_get "$report" 'd["results"][0]["cause"]')"
-[ "$verdict" = INCONCLUSIVE ] && [ "$cause" = adapter ] || fail "dead SUT: $verdict ($cause)"
+expect_case dead "$WORK/dead.json" 'rfc5944-ha-valid-request-accepted' 2 INCONCLUSIVE adapter
 echo "misbehaving SUTs judged, no hang"
