@@ -23,9 +23,19 @@ void add_session_options(po::options_description& desc) {
         "timeout", po::value<unsigned>()->default_value(30), "per-test timeout in seconds");
 }
 
+void check_timeout_fits(const po::variables_map& vm, const sut::Profile& profile) {
+    // The longest case (binding expiry) waits a reply, a 2 s lifetime, the expiry slack and a silence window; a
+    // shorter per-test timeout would only produce INCONCLUSIVE verdicts.
+    for (const auto& [role, spec] : profile.roles) {
+        const auto need = 2 * spec.reply_timeout + std::chrono::seconds(2) + spec.expiry_slack + spec.reply_timeout;
+        const auto need_s = std::chrono::duration_cast<std::chrono::seconds>(need).count() + 1;
+        if (vm["timeout"].as<unsigned>() < need_s)
+            throw UsageError("--timeout: expected at least " + std::to_string(need_s) + " seconds for role " + role +
+                             " (3 reply timeouts of its profile timing, a 2 s lifetime and the expiry slack)");
+    }
+}
+
 SessionOptions session_options(const po::variables_map& vm) {
-    // The longest case waits a 2 s lifetime, its slack and a reply timeout; less would only produce INCONCLUSIVE.
-    if (vm["timeout"].as<unsigned>() < 5) throw UsageError("--timeout: expected at least 5 seconds");
     return {vm["topology"].as<std::string>(), vm["profile"].as<std::string>(), vm["out"].as<std::string>()};
 }
 
@@ -64,10 +74,11 @@ int cmd_run(const std::vector<std::string>& args) {
         std::cout << "report: " << writer.report_path() << std::endl;
     });
     Session session(session_options(vm));
-
+    check_timeout_fits(vm, session.profile());
     const std::string fault = vm["fault"].as<std::string>();
     console.run_started(session.run_info(suite, fault, selected));
     started = true;
+    session.up();
     engine::RunOptions options;
     options.per_test_timeout = std::chrono::seconds(vm["timeout"].as<unsigned>());
     options.fault = fault;

@@ -36,12 +36,14 @@ int cmd_selftest(const std::vector<std::string>& args) {
         if (phase >= 2) faulted.run_finished(true, why);
     });
     Session session(session_options(vm));
+    check_timeout_fits(vm, session.profile());
 
     auto info = session.run_info(suite, "", selected);
     info.run_dir = session.run_dir() + "/reference";
     std::filesystem::create_directories(info.run_dir);
     reference.run_started(info);
     phase = 1;
+    session.up();
     engine::RunOptions options;
     options.per_test_timeout = std::chrono::seconds(vm["timeout"].as<unsigned>());
     options.run_dir = info.run_dir;

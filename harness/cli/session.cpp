@@ -87,7 +87,11 @@ Session::Session(const SessionOptions& options) : options_(options) {
     fs::create_directories(run_dir_ + "/pcaps");
     fs::create_directories(run_dir_ + "/capture");
 
+    prefix_ = prefix.str();
     lab_ = std::make_unique<topo::Lab>(std::move(topology), std::move(prefix), run_dir_ + "/capture");
+}
+
+void Session::up() {
     lab_->up();
     for (const auto& [role, spec] : profile_.roles)
         adapters_[role] = std::make_unique<sut::ProcessAdapter>(spec, lab_->ns_name(spec.node), run_dir_, bin_dir());
@@ -117,7 +121,7 @@ engine::RunInfo Session::run_info(const std::string& suite, const std::string& f
     info.profile_file = options_.profile_file;
     info.profile_name = profile_.name;
     for (const auto& [role, spec] : profile_.roles) info.implementations[role] = spec.implementation;
-    info.namespace_prefix = lab_ ? lab_->prefix() : "";
+    info.namespace_prefix = prefix_;
     info.suite_glob = suite;
     info.fault = fault;
     info.selected = selected;
@@ -148,16 +152,20 @@ void install_signal_teardown(std::function<void(int)> on_signal) {
         int sig = 0;
         if (sigwait(&set, &sig) != 0) return;
         stop_requested = true;
-        std::function<void(int)> action;
         {
+            // Held for the whole action, so clear_signal_teardown() cannot return (and the objects the action uses
+            // cannot go away) while it runs.
             std::lock_guard lock(signal_mutex);
-            action = signal_action;
+            // Record the abort first; a failure to write it must not stop the teardown.
+            try {
+                if (signal_action) signal_action(sig);
+            } catch (...) {
+            }
+            // Then remove namespaces and the processes in them by the async-signal-safe path: the main thread may
+            // still be using the lab's objects, so nothing is freed here.
+            topo::Lab::emergency_cleanup();
+            std::_Exit(128 + sig);
         }
-        // Record the abort first, then remove namespaces and the processes in them with the async-signal-safe
-        // path: the main thread may still be using the lab's objects, so nothing is freed here.
-        if (action) action(sig);
-        topo::Lab::emergency_cleanup();
-        std::_Exit(128 + sig);
     }).detach();
 }
 

@@ -39,9 +39,11 @@ topo::Topology load_topology_or_throw(const std::string& path);
 
 class Session {
 public:
-    // Loads and validates both files (throws UsageError naming file, JSON path and expectation), creates the run
-    // directory, brings the lab up and creates one adapter per profile role.
+    // Loads and validates both files (throws UsageError naming file, JSON path and expectation) and creates the run
+    // directory; up() then brings the lab up and creates one adapter per profile role. Split so the run's report
+    // exists (and can be marked aborted) before the slow part starts.
     explicit Session(const SessionOptions& options);
+    void up();
     ~Session();
 
     topo::Lab& lab() { return *lab_; }
@@ -50,6 +52,7 @@ public:
                              const std::vector<const engine::TestCase*>& selected) const;
     const std::string& run_dir() const { return run_dir_; }
     const std::string& run_id() const { return run_id_; }
+    const sut::Profile& profile() const { return profile_; }
 
     // Tears everything down (idempotent): adapters stopped by PID, lab down.
     void close();
@@ -58,7 +61,7 @@ private:
     SessionOptions options_;
     sut::Profile profile_;
     std::string topology_name_;
-    std::string run_id_, run_dir_;
+    std::string run_id_, run_dir_, prefix_;
     std::unique_ptr<topo::Lab> lab_;
     std::map<std::string, std::unique_ptr<sut::SutAdapter>> adapters_;
 };

@@ -14,6 +14,10 @@ namespace mipvpn::engine {
 
 namespace fs = std::filesystem;
 
+std::string evidence_name(const std::string& case_id, const std::string& fault) {
+    return fault.empty() ? case_id : case_id + "@" + fault;
+}
+
 Verdict verdict_from_checks(const std::vector<Check>& checks) {
     if (checks.empty()) return Verdict::Error;
     for (const auto& c : checks)
@@ -63,9 +67,21 @@ TestResult Runner::run_one(const TestCase& tc) {
     }
 
     fs::create_directories(options_.run_dir + "/logs");
+    // A SUT started once per run that is found dead ended after the previous case's last check: that case's input
+    // may have killed it, so this case cannot judge anything; the SUT is restarted for the next one.
+    if (!sut.spec().restart_per_test && sut.started() && !sut.alive()) {
+        const std::string how = sut.exit_description();
+        sut.stop();
+        finish(Verdict::Inconclusive, InconclusiveCause::Adapter,
+               "the SUT (started once per run) had ended before this case (" + how + ")");
+        result.finished = std::chrono::system_clock::now();
+        collect_evidence(result);
+        return result;
+    }
     // The SUT's output goes to the log of the case that started it (every case, unless the SUT runs per run).
-    if (sut.spec().restart_per_test || !sut.alive()) {
-        sut_log_ = "logs/" + tc.id + ".sut.log";
+    // A different fault switch than the running instance's needs a fresh start (selftest with a per-run SUT).
+    if (sut.spec().restart_per_test || !sut.alive() || sut.fault() != options_.fault) {
+        sut_log_ = "logs/" + evidence_name(tc.id, options_.fault) + ".sut.log";
         const std::string error = sut.start(options_.fault, options_.run_dir + "/" + sut_log_);
         result.sut_log = sut_log_;
         if (!error.empty()) {
@@ -108,17 +124,21 @@ TestResult Runner::run_one(const TestCase& tc) {
 
     // A SUT that died while being tested failed, whatever the body concluded: crashing on input is never conformant.
     // Its end is judged after our own stop too, so a crash in the last milliseconds is not lost.
-    std::string ended = sut.alive() ? std::string() : sut.exit_description();
+    // Only a death before our own stop is the SUT's failure; how it reacts to SIGTERM (exit 143, a slow stop) is not
+    // a Mobile IP matter, so it is only noted.
+    const std::string ended = sut.alive() ? std::string() : sut.exit_description();
     if (sut.spec().restart_per_test) {
         const std::string abnormal = sut.stop();
-        if (ended.empty()) ended = abnormal;
+        if (ended.empty() && !abnormal.empty()) result.log.push_back("the SUT ended after SIGTERM: " + abnormal);
     }
     // Absence of a packet is evidence only if the capture saw everything.
     for (const auto& seg : lab_.topology().segments) {
         const uint64_t lost = lab_.capture(seg.name).dropped() - drops_before[seg.name];
-        if (lost > 0 && result.verdict == Verdict::Pass)
+        if (lost > 0 && (result.verdict == Verdict::Pass || result.verdict == Verdict::Fail))
             finish(Verdict::Inconclusive, InconclusiveCause::Environment,
-                   "the capture of segment " + seg.name + " dropped " + std::to_string(lost) + " frame(s)");
+                   "the capture of segment " + seg.name + " dropped " + std::to_string(lost) +
+                       " frame(s), so the evidence is incomplete (the body concluded " + to_string(result.verdict) +
+                       ": " + result.reason + ")");
     }
     if (!ended.empty() && (result.verdict == Verdict::Pass || result.verdict == Verdict::Fail ||
                            result.verdict == Verdict::Inconclusive))
@@ -129,7 +149,7 @@ TestResult Runner::run_one(const TestCase& tc) {
 }
 
 void Runner::collect_evidence(TestResult& result) {
-    const std::string dir = "pcaps/" + result.test->id;
+    const std::string dir = "pcaps/" + evidence_name(result.test->id, result.fault);
     fs::create_directories(options_.run_dir + "/" + dir);
     // Frames the body named keep their role; every other frame of the slice is listed as merely captured.
     std::set<std::pair<std::string, uint64_t>> named;

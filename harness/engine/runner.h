@@ -37,6 +37,9 @@ private:
     std::string sut_log_; // run-relative log of the SUT instance now running
 };
 
+// "<case>" or, under a reference fault switch, "<case>@<fault>": names evidence so selftest runs never overwrite.
+std::string evidence_name(const std::string& case_id, const std::string& fault);
+
 // PASS needs at least one check and no failed one; this keeps a body that checks nothing from passing.
 Verdict verdict_from_checks(const std::vector<Check>& checks);
 

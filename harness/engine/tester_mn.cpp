@@ -93,10 +93,11 @@ SentRequest TesterMobileNode::send(const wire::RegistrationRequest& rrq, const S
     return send_bytes(rrq.bytes(), options);
 }
 
-std::map<std::string, uint64_t> TesterMobileNode::capture_positions() const {
-    std::map<std::string, uint64_t> at;
-    for (const auto& seg : ctx_.lab().topology().segments) at[seg.name] = ctx_.lab().capture(seg.name).frame_count();
-    return at;
+SentRequest TesterMobileNode::mark() const {
+    SentRequest now;
+    for (const auto& seg : ctx_.lab().topology().segments) now.from[seg.name] = ctx_.lab().capture(seg.name).frame_count();
+    now.sent_wall = std::chrono::system_clock::now();
+    return now;
 }
 
 std::chrono::milliseconds TesterMobileNode::reply_timeout() const { return ctx_.sut_spec().reply_timeout; }
@@ -111,16 +112,16 @@ SentRequest TesterMobileNode::send_bytes(const std::vector<uint8_t>& udp_payload
         packet[at] ^= 0x5a; // any change of a valid non-zero checksum makes it invalid
     }
     SentRequest sent;
-    sent.from = capture_positions();
+    for (const auto& seg : ctx_.lab().topology().segments) sent.from[seg.name] = ctx_.lab().capture(seg.name).frame_count();
     if (auto decoded = wire::RegistrationRequest::decode(udp_payload.data(), udp_payload.size())) {
         sent.identification = decoded.value().identification();
         sent.home_address = decoded.value().home_address();
     }
     const uint64_t from = sent.from.at(segment_);
+    sent.sent_wall = std::chrono::system_clock::now();
     const net::Status sent_status = injector_->send_ip_bytes(packet);
     if (!sent_status)
         ctx_.inconclusive(InconclusiveCause::Environment, "cannot inject from " + node_ + ": " + sent_status.error);
-    sent.sent_at = std::chrono::steady_clock::now();
     // Keep the injected frame as evidence: it is the 'sent' half of expected-versus-observed.
     auto frame = capture_->wait_for(
         [&](const net::Frame& f) {
@@ -135,6 +136,18 @@ SentRequest TesterMobileNode::send_bytes(const std::vector<uint8_t>& udp_payload
     ctx_.record_packet(segment_, *frame, "sent");
     sent.frame_index = frame->index;
     return sent;
+}
+
+bool TesterMobileNode::answers_earlier_request(const ObservedReply& reply, uint64_t current) const {
+    if (!reply.reply.ok()) return false;
+    const auto low = static_cast<uint32_t>(reply.reply.value().identification() & 0xffffffffu);
+    if (current != 0 && low == static_cast<uint32_t>(current & 0xffffffffu)) return false;
+    return std::find(earlier_requests_.begin(), earlier_requests_.end(), low) != earlier_requests_.end();
+}
+
+void TesterMobileNode::remember(const SentRequest& sent) {
+    if (sent.identification != 0)
+        earlier_requests_.push_back(static_cast<uint32_t>(sent.identification & 0xffffffffu));
 }
 
 namespace {
@@ -158,7 +171,7 @@ std::optional<ObservedReply> as_reply(const net::Frame& frame, const std::string
 std::optional<ObservedReply> TesterMobileNode::await_reply(const SentRequest& sent) {
     const auto wanted = std::chrono::steady_clock::now() + reply_timeout();
     const auto until = ctx_.wait_until(reply_timeout());
-    const Tins::IPv4Address hoa = sent.home_address;
+    const std::optional<Tins::IPv4Address> hoa = sent.home_address;
     auto frame = capture_->wait_for(
         [&](const net::Frame& f) {
             auto r = as_reply(f, segment_, hoa, sent.identification);
@@ -167,38 +180,54 @@ std::optional<ObservedReply> TesterMobileNode::await_reply(const SentRequest& se
         sent.from.at(segment_), until);
     if (frame) {
         ctx_.record_packet(segment_, *frame, "observed");
+        remember(sent);
         return as_reply(*frame, segment_, hoa, sent.identification);
     }
     // Nothing paired: look everywhere for what the SUT did send, so the case can say what was wrong with it.
-    if (auto other = any_reply_since(sent.from, std::chrono::milliseconds(0), hoa)) return other;
+    auto other = any_reply_since(sent, std::chrono::milliseconds(0), hoa);
+    remember(sent);
+    if (other) return other;
     if (until < wanted)
         ctx_.inconclusive(InconclusiveCause::Timeout, "the per-test timeout ended the wait for a Registration Reply "
                                                       "before the profile's reply timeout");
     return std::nullopt;
 }
 
-std::optional<ObservedReply> TesterMobileNode::any_reply_since(const std::map<std::string, uint64_t>& since,
+std::optional<ObservedReply> TesterMobileNode::any_reply_since(const SentRequest& since,
                                                                std::chrono::milliseconds window,
-                                                               std::optional<Tins::IPv4Address> hoa) {
-    auto matches = [&](const net::Frame& f, const std::string& seg) { return as_reply(f, seg, hoa, 0).has_value(); };
+                                                               std::optional<Tins::IPv4Address> hoa,
+                                                               bool count_late_answers) {
+    // Positions are only a hint (another segment's capture thread may lag): step back a margin and let the
+    // timestamp decide.
+    auto start = [&](const std::string& seg) {
+        const uint64_t at = since.from.count(seg) ? since.from.at(seg) : 0;
+        return at > 256 ? at - 256 : 0;
+    };
+    auto counts = [&](const net::Frame& f, const std::string& seg) -> std::optional<ObservedReply> {
+        if (f.ts < since.sent_wall) return std::nullopt;
+        auto r = as_reply(f, seg, hoa, 0);
+        if (!r || (!count_late_answers && answers_earlier_request(*r, 0))) return std::nullopt;
+        return r;
+    };
     if (window.count() > 0) {
         const auto wanted = std::chrono::steady_clock::now() + window;
         const auto until = ctx_.wait_until(window);
-        auto frame = capture_->wait_for([&](const net::Frame& f) { return matches(f, segment_); },
-                                        since.at(segment_), until);
+        auto frame = capture_->wait_for([&](const net::Frame& f) { return counts(f, segment_).has_value(); },
+                                        start(segment_), until);
         if (frame) {
             ctx_.record_packet(segment_, *frame, "observed");
-            return as_reply(*frame, segment_, hoa, 0);
+            return counts(*frame, segment_);
         }
         if (until < wanted)
             ctx_.inconclusive(InconclusiveCause::Timeout,
                               "the per-test timeout ended the silence window early; silence proves nothing");
     }
-    for (const auto& [seg, from] : since) {
-        for (const auto& f : ctx_.lab().capture(seg).frames(from)) {
-            if (!matches(f, seg)) continue;
-            ctx_.record_packet(seg, f, "observed");
-            return as_reply(f, seg, hoa, 0);
+    for (const auto& seg : ctx_.lab().topology().segments) {
+        for (const auto& f : ctx_.lab().capture(seg.name).frames(start(seg.name))) {
+            auto r = counts(f, seg.name);
+            if (!r) continue;
+            ctx_.record_packet(seg.name, f, "observed");
+            return r;
         }
     }
     return std::nullopt;

@@ -35,8 +35,10 @@ struct SentRequest {
     uint64_t frame_index = 0;                         // the request's frame on the tester's segment
     std::map<std::string, uint64_t> from;             // per segment: first frame index after the send
     uint64_t identification = 0;                      // 0 when the payload did not decode (tampered on purpose)
-    Tins::IPv4Address home_address;
-    std::chrono::steady_clock::time_point sent_at;
+    std::optional<Tins::IPv4Address> home_address;    // none when the payload did not decode
+    // Taken just before injection. Segments are captured by separate threads, so frame positions read at one
+    // instant can lag on one segment; kernel capture timestamps cannot, so "since" means since this time.
+    std::chrono::system_clock::time_point sent_wall;
 };
 
 struct ObservedReply {
@@ -76,18 +78,27 @@ public:
     // with wrong fields or a wrong destination is judged rather than missed. A wait cut short by the case's
     // deadline makes the case INCONCLUSIVE (timeout), never a verdict on the SUT.
     std::optional<ObservedReply> await_reply(const SentRequest& sent);
-    // Any Registration Reply (for `home_address`, or for any when nullopt) seen on any segment at or after `since`
-    // (per-segment frame indexes), waiting `window` on the tester's segment first.
-    std::optional<ObservedReply> any_reply_since(const std::map<std::string, uint64_t>& since,
-                                                 std::chrono::milliseconds window,
-                                                 std::optional<Tins::IPv4Address> home_address = std::nullopt);
-    std::map<std::string, uint64_t> capture_positions() const;
+    // Any Registration Reply (for `home_address`, or for any when nullopt) captured on any segment at or after
+    // `since`, waiting `window` on the tester's segment first. Unless `count_late_answers`, replies that pair with
+    // an earlier request of this tester (late answers to earlier exchanges) do not count.
+    std::optional<ObservedReply> any_reply_since(const SentRequest& since, std::chrono::milliseconds window,
+                                                 std::optional<Tins::IPv4Address> home_address = std::nullopt,
+                                                 bool count_late_answers = false);
     // Register and expect acceptance; makes the case INCONCLUSIVE if the SUT does not accept a valid request,
     // since the rule under test needs a binding to exist first.
     ObservedReply register_or_inconclusive(const wire::RegistrationRequest& rrq, const std::string& purpose);
 
     // How long to wait for an answer, and so to listen before concluding the SUT stayed silent (profile timing).
     std::chrono::milliseconds reply_timeout() const;
+    // "Now" as a starting point for any_reply_since, without sending anything.
+    SentRequest mark() const;
+
+private:
+    // True when `reply` pairs with a request of this tester sent before the one with Identification `current`.
+    bool answers_earlier_request(const ObservedReply& reply, uint64_t current) const;
+    void remember(const SentRequest& sent);
+
+public:
 
 private:
     TestContext& ctx_;
@@ -98,6 +109,7 @@ private:
     std::unique_ptr<net::UdpSocket> sink_;
     net::SegmentCapture* capture_ = nullptr;
     mutable uint64_t last_identification_ = 0;
+    std::vector<uint32_t> earlier_requests_;   // low 32 bits of the Identification of every request sent so far
 };
 
 } // namespace mipvpn::engine

@@ -146,11 +146,14 @@ void SegmentCapture::run(std::promise<void>* started) {
             const int got = pcap_dispatch(handle, -1, on_packet, reinterpret_cast<u_char*>(&ctx));
             if (!ctx.failure.empty()) throw NetError(what + ": " + ctx.failure);
             if (got == PCAP_ERROR) throw NetError(what + ": " + pcap_geterr(handle));
+            // Kept current, not only at the end: a verdict built on the absence of a packet needs to know now.
+            pcap_stat live{};
+            if (pcap_stats(handle, &live) == 0) dropped_ = uint64_t{live.ps_drop} + live.ps_ifdrop;
         }
         // Frames already queued when stop() was called.
         pcap_dispatch(handle, -1, on_packet, reinterpret_cast<u_char*>(&ctx));
         pcap_stat stats{};
-        if (pcap_stats(handle, &stats) == 0) dropped_ = stats.ps_drop;
+        if (pcap_stats(handle, &stats) == 0) dropped_ = uint64_t{stats.ps_drop} + stats.ps_ifdrop;
     } catch (const std::exception& e) {
         if (started) {
             started->set_exception(std::current_exception());

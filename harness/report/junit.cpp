@@ -1,5 +1,7 @@
 #include "harness/report/junit.h"
 
+#include "harness/engine/runner.h"
+
 #include <map>
 #include <sstream>
 
@@ -82,11 +84,10 @@ std::string junit_xml(const std::string& run_id, const std::vector<engine::TestR
             const auto& r = *row.result;
             const double t = std::chrono::duration<double>(r.finished - r.started).count();
             const bool must = tc.level == engine::Level::Must;
-            x << "    <testcase classname=\"" << xml_escape(suite) << "\" name=\"" << xml_escape(tc.id)
-              << "\" time=\"" << t << "\">\n";
-            x << "      <properties><property name=\"verdict\" value=\"" << engine::to_string(r.verdict)
-              << "\"/><property name=\"level\" value=\"" << engine::to_string(tc.level) << "\"/></properties>\n";
+            x << "    <testcase classname=\"" << xml_escape(suite) << "\" name=\""
+              << xml_escape(engine::evidence_name(tc.id, r.fault)) << "\" time=\"" << t << "\">\n";
             const std::string message = engine::to_string(r.verdict) + ": " + r.reason;
+            std::string warning; // goes to <system-err>, after <system-out> as the JUnit schema orders them
             const std::string cause = r.cause ? " (" + engine::to_string(*r.cause) + ")" : std::string();
             switch (r.verdict) {
             case Verdict::Pass: break;
@@ -95,16 +96,14 @@ std::string junit_xml(const std::string& run_id, const std::vector<engine::TestR
                     x << "      <failure type=\"MUST\" message=\"" << xml_escape(message) << "\">"
                       << xml_escape(failure_text(r)) << "</failure>\n";
                 else
-                    x << "      <system-err>WARNING (" << engine::to_string(tc.level) << " not met): "
-                      << xml_escape(message + "\n" + failure_text(r)) << "</system-err>\n";
+                    warning = "WARNING (" + engine::to_string(tc.level) + " not met): " + message + "\n" + failure_text(r);
                 break;
             case Verdict::Inconclusive:
                 if (must)
                     x << "      <error type=\"INCONCLUSIVE" << cause << "\" message=\"" << xml_escape(message) << "\">"
                       << xml_escape(failure_text(r)) << "</error>\n";
                 else
-                    x << "      <system-err>WARNING (" << engine::to_string(tc.level) << " undecided" << cause
-                      << "): " << xml_escape(message) << "</system-err>\n";
+                    warning = "WARNING (" + engine::to_string(tc.level) + " undecided" + cause + "): " + message;
                 break;
             case Verdict::Error:
                 x << "      <error type=\"ERROR\" message=\"" << xml_escape(message) << "\">"
@@ -112,7 +111,9 @@ std::string junit_xml(const std::string& run_id, const std::vector<engine::TestR
                 break;
             case Verdict::NotApplicable: x << "      <skipped message=\"" << xml_escape(message) << "\"/>\n"; break;
             }
-            x << "      <system-out>" << xml_escape(tc.title) << "</system-out>\n    </testcase>\n";
+            x << "      <system-out>" << xml_escape(tc.title) << "</system-out>\n";
+            if (!warning.empty()) x << "      <system-err>" << xml_escape(warning) << "</system-err>\n";
+            x << "    </testcase>\n";
         }
         x << "  </testsuite>\n";
     }

@@ -37,7 +37,7 @@ void RunWriter::case_finished(const engine::TestResult& result) {
 
 void RunWriter::run_finished(bool aborted, const std::string& why) {
     std::lock_guard lock(mutex_);
-    if (finished_) return;
+    if (finished_ || info_.run_dir.empty()) return; // nothing was started, so there is no report to finish
     finished_ = true;
     aborted_ = aborted;
     write(aborted ? "aborted" : "complete", why);

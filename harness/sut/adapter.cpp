@@ -85,6 +85,7 @@ std::string ProcessAdapter::start(const std::string& fault, const std::string& l
     if (udp_port_bound())
         return "UDP port " + std::to_string(spec_.ready_udp_port) + " is already bound in namespace " + netns_ +
                " before the SUT started (an earlier instance still running?)";
+    fault_ = fault;
     process_ = std::make_unique<net::ChildProcess>(argv, netns_, log_path + ".stdout");
     std::string error = process_->start();
     if (!error.empty()) return "cannot start " + argv.front() + ": " + error;

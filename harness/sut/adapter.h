@@ -21,6 +21,9 @@ public:
     // Stops it; returns "" when it ended as asked (our SIGTERM, or exit status 0), else how it ended.
     virtual std::string stop() = 0;
     virtual bool alive() = 0;
+    // Whether start() ever succeeded for the current instance, and the fault switch it was started with.
+    virtual bool started() const = 0;
+    virtual const std::string& fault() const = 0;
     // How the process ended ("exited with status 1", "killed by signal 11"), empty while it runs.
     virtual std::string exit_description() = 0;
     // The binding list as JSON {"bindings":[...]}; an error string when it cannot be had.
@@ -37,6 +40,8 @@ public:
     std::string start(const std::string& fault, const std::string& log_path) override;
     std::string stop() override;
     bool alive() override;
+    bool started() const override { return process_ != nullptr; }
+    const std::string& fault() const override { return fault_; }
     std::string exit_description() override;
     std::optional<nlohmann::json> query_bindings(std::string& error) override;
 
@@ -49,6 +54,7 @@ private:
     std::string run_dir_;
     std::string bindir_;
     std::unique_ptr<net::ChildProcess> process_;
+    std::string fault_;
 };
 
 } // namespace mipvpn::sut

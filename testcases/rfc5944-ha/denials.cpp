@@ -114,7 +114,7 @@ void register_denials(Registry& registry) {
                 auto reply = send_to_broadcast(ctx);
                 std::string observed = "no reply (discarded)";
                 bool denied = true;
-                if (reply && reply->reply.ok()) {
+                if (reply && check_decoded_reply(ctx, reply)) {
                     const auto& rrp = reply->reply.value();
                     observed = "code " + code_text(rrp.code());
                     denied = !is_accepted(rrp.code());

@@ -1,6 +1,7 @@
 #include "testcases/rfc5944-ha/ha_steps.h"
 
 #include "harness/sut/adapter.h"
+#include "harness/wire/authentication.h"
 #include "harness/wire/codes.h"
 
 #include "harness/topo/lab.h"
@@ -63,7 +64,7 @@ bool check_silence(engine::TestContext& ctx, engine::TesterMobileNode& mn, const
         ctx.inconclusive(InconclusiveCause::SutConfig,
                          "the SUT does not answer a valid Registration Request, so its silence would prove nothing");
     const auto sent = mn.send_bytes(probe);
-    auto reply = mn.any_reply_since(sent.from, mn.reply_timeout());
+    auto reply = mn.any_reply_since(sent, mn.reply_timeout());
     std::string observed = "no reply within " + std::to_string(mn.reply_timeout().count()) + " ms on any segment";
     if (reply) {
         observed = "a Registration Reply on segment " + reply->segment;
@@ -114,6 +115,21 @@ std::optional<wire::RegistrationReply> check_decoded_reply(engine::TestContext& 
                    reply->reply.ok() ? "well-formed" : reply->reply.error().to_string(), reply->reply.ok()))
         return std::nullopt;
     return reply->reply.value();
+}
+
+std::string mn_ha_status(engine::TestContext& ctx, const engine::ObservedReply& reply) {
+    if (!reply.reply.ok()) return "reply does not decode";
+    const wire::Extension* mn_ha = nullptr;
+    for (const auto& ext : reply.reply.value().extensions())
+        if (ext.type == wire::ExtensionType::MnHaAuth) mn_ha = &ext;
+    if (!mn_ha) return "absent";
+    const auto auth = wire::AuthExtension::from(*mn_ha);
+    if (!auth.ok()) return "malformed: " + auth.error().to_string();
+    for (const auto& sa : ctx.sut_spec().security_associations)
+        if (sa.spi == auth.value().spi && sa.home_address == reply.reply.value().home_address())
+            return wire::verify_authentication(reply.payload, *mn_ha, sa.key) ? "valid" : "invalid authenticator";
+    return "SPI " + std::to_string(auth.value().spi) + " names no security association of the profile for " +
+           reply.reply.value().home_address().to_string();
 }
 
 bool is_accepted(uint8_t code) { return code == 0 || code == 1; }

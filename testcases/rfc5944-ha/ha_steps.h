@@ -42,6 +42,10 @@ std::string tester_subnet(engine::TestContext& ctx, engine::TesterMobileNode& mn
 std::optional<wire::RegistrationReply> check_decoded_reply(engine::TestContext& ctx,
                                                           const std::optional<engine::ObservedReply>& reply);
 
+// "valid", or what is wrong with the reply's Mobile-Home Authentication Extension ("absent", "SPI 300 names no
+// security association of the profile", "invalid authenticator"). The SPI selects the key.
+std::string mn_ha_status(engine::TestContext& ctx, const engine::ObservedReply& reply);
+
 bool is_accepted(uint8_t code);
 std::string code_text(uint8_t code);
 std::string hex64(uint64_t v);

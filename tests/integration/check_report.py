@@ -58,7 +58,10 @@ if report["run"]["status"] == "aborted":
     if report["summary"]["exit_code"] != 2:
         problems.append("an aborted run must not report exit code %d" % report["summary"]["exit_code"])
 # JUnit failures are exactly the MUST-level FAILs (SHOULD findings are warnings, as in the exit code).
-failed_ids = {r["id"] for r in results if r["verdict"] == "FAIL" and r["level"] == "MUST"}
+# Under a fault switch (selftest) a testcase is named <case>@<fault>.
+def junit_name(r):
+    return r["id"] + ("@" + r["fault"] if r["fault"] else "")
+failed_ids = {junit_name(r) for r in results if r["verdict"] == "FAIL" and r["level"] == "MUST"}
 junit_failed = {c.get("name") for c in cases if c.find("failure") is not None}
 if failed_ids != junit_failed:
     problems.append("junit failures %s differ from report MUST failures %s" % (sorted(junit_failed), sorted(failed_ids)))
