@@ -6,12 +6,15 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 
@@ -83,6 +86,37 @@ std::vector<pid_t> netns_pids(const std::string& name) {
     while (in >> pid)
         if (pid > 0) pids.push_back(static_cast<pid_t>(pid));
     return pids;
+}
+
+namespace {
+int pidfd_open(pid_t pid) { return static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)); }
+}  // namespace
+
+size_t signal_processes_in(const std::string& name, int sig, std::vector<std::string>& errors) {
+    struct stat target {};
+    if (::stat(("/run/netns/" + name).c_str(), &target) != 0) return 0;
+    std::vector<pid_t> pids;
+    try {
+        pids = netns_pids(name);
+    } catch (const std::exception& e) {
+        errors.push_back(std::string("listing processes in ") + name + ": " + e.what());
+        return 0;
+    }
+    size_t signalled = 0;
+    for (pid_t pid : pids) {
+        if (pid == ::getpid()) continue;
+        const int pfd = pidfd_open(pid);
+        if (pfd < 0) continue;  // already gone
+        struct stat st {};
+        if (::stat(("/proc/" + std::to_string(pid) + "/ns/net").c_str(), &st) == 0 && st.st_dev == target.st_dev &&
+            st.st_ino == target.st_ino) {
+            if (::syscall(SYS_pidfd_send_signal, pfd, sig, nullptr, 0) == 0) ++signalled;
+            else if (errno != ESRCH)
+                errors.push_back("kill " + std::to_string(pid) + " in " + name + ": " + std::strerror(errno));
+        }
+        ::close(pfd);
+    }
+    return signalled;
 }
 
 NetnsGuard::NetnsGuard(const std::string& name) : name_(name) {

@@ -39,6 +39,11 @@ std::vector<std::string> netns_list();
 // Empty if the namespace does not exist.
 std::vector<pid_t> netns_pids(const std::string& name);
 
+// Sends `sig` to every process whose network namespace is NAME, except this process. Each PID is pinned with a
+// pidfd and its namespace re-checked before signalling, so a recycled PID is never hit. Returns how many were
+// signalled; problems are appended to `errors`.
+size_t signal_processes_in(const std::string& name, int sig, std::vector<std::string>& errors);
+
 // Moves the calling thread into /run/netns/NAME; the destructor moves it back to where it was.
 // Throws NetError if the namespace cannot be entered. Failing to move back aborts the process (a thread left
 // in the wrong namespace would send traffic where it must not).

@@ -123,11 +123,10 @@ std::string ProcessAdapter::stop() {
 
 void ProcessAdapter::kill_leftovers() {
     if (netns_.empty() || !net::netns_exists(netns_)) return;
+    std::vector<std::string> errors; // nothing to act on: what survives is killed in the next round
+    // SIGTERM first, polling the namespace's process list for half a second, then SIGKILL until it is empty.
     for (int round = 0; round < 50; ++round) {
-        const auto pids = net::netns_pids(netns_);
-        if (pids.empty()) return;
-        for (pid_t pid : pids)
-            if (pid != ::getpid()) ::kill(pid, round < 25 ? SIGTERM : SIGKILL);
+        if (net::signal_processes_in(netns_, round < 25 ? SIGTERM : SIGKILL, errors) == 0) return;
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
 }

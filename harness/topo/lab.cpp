@@ -200,34 +200,6 @@ void ip_batch(const std::string& ns, const std::vector<std::string>& lines, bool
     if (!r.ok()) throw LabError(r.describe(argv) + "\nbatch was:\n" + options.stdin_data);
 }
 
-int pidfd_open(pid_t pid) { return static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)); }
-
-// Kills (SIGKILL) the processes `ip netns pids` lists for ns, except this process. The pid is pinned with a
-// pidfd and its namespace re-checked before signalling, so a recycled PID is never hit.
-void kill_processes_in(const std::string& ns, std::vector<std::string>& errors) {
-    struct stat target {};
-    if (::stat(("/run/netns/" + ns).c_str(), &target) != 0) return;
-    std::vector<pid_t> pids;
-    try {
-        pids = net::netns_pids(ns);
-    } catch (const std::exception& e) {
-        errors.push_back(std::string("listing processes in ") + ns + ": " + e.what());
-        return;
-    }
-    for (pid_t pid : pids) {
-        if (pid == ::getpid()) continue;
-        const int pfd = pidfd_open(pid);
-        if (pfd < 0) continue;  // already gone
-        struct stat st {};
-        if (::stat(("/proc/" + std::to_string(pid) + "/ns/net").c_str(), &st) == 0 && st.st_dev == target.st_dev &&
-            st.st_ino == target.st_ino) {
-            if (::syscall(SYS_pidfd_send_signal, pfd, SIGKILL, nullptr, 0) != 0 && errno != ESRCH)
-                errors.push_back("kill " + std::to_string(pid) + " in " + ns + ": " + errno_text());
-        }
-        ::close(pfd);
-    }
-}
-
 // Deletes the namespaces that exist among `names`; reports those that remain.
 void delete_namespaces(const std::vector<std::string>& names, std::vector<std::string>& errors) {
     std::vector<std::string> lines;
@@ -551,7 +523,7 @@ void Lab::down() {
         if (!capture->error().empty()) errors_.push_back("capture " + name + ": " + capture->error());
     }
     captures_.clear();
-    for (const auto& ns : created_) kill_processes_in(ns, errors_);
+    for (const auto& ns : created_) net::signal_processes_in(ns, SIGKILL, errors_);
     delete_namespaces(created_, errors_);
     prefix_.remove_marker();
     release_slot(slot_);
@@ -568,7 +540,7 @@ namespace {
 // (re)appeared. Returns the names that are gone.
 std::vector<std::string> remove_prefix(const RunPrefix& prefix, const std::vector<std::string>& names, const char* who) {
     std::vector<std::string> errors, removed;
-    for (const auto& ns : names) kill_processes_in(ns, errors);
+    for (const auto& ns : names) net::signal_processes_in(ns, SIGKILL, errors);
     delete_namespaces(names, errors);
     for (const auto& ns : names)
         if (!net::netns_exists(ns)) removed.push_back(ns);
