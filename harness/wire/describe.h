@@ -3,6 +3,7 @@
 
 #include "harness/wire/agent_advertisement.h"
 #include "harness/wire/agent_solicitation.h"
+#include "harness/wire/layer.h"
 #include "harness/wire/registration_reply.h"
 #include "harness/wire/registration_request.h"
 
@@ -11,8 +12,6 @@
 #include <string>
 
 namespace mipvpn::wire {
-
-enum class LinkType { Ethernet, RawIP };
 
 // E.g. "02:00:00:00:00:01>02:00:00:00:00:02 IP 10.0.2.2>10.0.1.1 ttl=64 UDP 40000>434 RRQ lifetime=1800
 // HoA=10.0.1.100 HA=10.0.1.1 CoA=10.0.2.2 id=0xe8f1c2a300000001 flags=D exts=[MN-HA spi=256]".
