@@ -12,7 +12,6 @@ namespace {
 
 constexpr int kMaxDepth = 4;  // tunnels inside tunnels: stop somewhere on hostile input
 
-using Bytes = std::span<const uint8_t>;
 
 std::string mac_at(const uint8_t* p) {
   char buf[18];
