@@ -86,10 +86,8 @@ private:
     bool big_ = false;
 };
 
-PcapngReadResult fail(size_t offset, std::string field, std::string expected, std::string found) {
-    PcapngReadResult r;
-    r.error = PcapngError{offset, std::move(field), std::move(expected), std::move(found)};
-    return r;
+std::optional<PcapngError> fail(size_t offset, std::string field, std::string expected, std::string found) {
+    return PcapngError{offset, std::move(field), std::move(expected), std::move(found)};
 }
 
 __extension__ typedef unsigned __int128 uint128;
@@ -151,9 +149,11 @@ std::vector<uint8_t> encode_enhanced_packet(uint32_t interface_id, uint64_t time
     return b.block(kEpb);
 }
 
-PcapngReadResult parse_pcapng(std::span<const uint8_t> bytes) {
+namespace {
+
+// Fills `file` block by block; on a malformed block returns its error and leaves what came before in `file`.
+std::optional<PcapngError> parse_blocks(std::span<const uint8_t> bytes, PcapngFile& file) {
     Reader r(bytes);
-    PcapngFile file;
     size_t section_first_interface = 0;  // interface ids are per section
     bool in_section = false;
     size_t off = 0;
@@ -227,13 +227,13 @@ PcapngReadResult parse_pcapng(std::span<const uint8_t> bytes) {
             if (total < 28) return fail(off + 4, where + ".total_length", "at least 28", std::to_string(total));
             const uint16_t major = r.u16(off + 12);
             if (major != 1) return fail(off + 12, "SHB.major_version", "1", std::to_string(major));
-            if (auto e = parse_options(off + 24, nullptr)) return fail(e->offset, e->field, e->expected, e->found);
+            if (auto e = parse_options(off + 24, nullptr)) return e;
         } else if (type == kIdb) {
             if (total < 20) return fail(off + 4, where + ".total_length", "at least 20", std::to_string(total));
             PcapngInterface iface;
             iface.link_type = r.u16(body);
             iface.snaplen = r.u32(body + 4);
-            if (auto e = parse_options(body + 8, &iface)) return fail(e->offset, e->field, e->expected, e->found);
+            if (auto e = parse_options(body + 8, &iface)) return e;
             file.interfaces.push_back(iface);
         } else if (type == kEpb) {
             if (total < 32) return fail(off + 4, where + ".total_length", "at least 32", std::to_string(total));
@@ -254,7 +254,7 @@ PcapngReadResult parse_pcapng(std::span<const uint8_t> bytes) {
             p.timestamp_ns = *to_ns(ticks, iface.tsresol);
             p.original_length = orig;
             p.data.assign(r.at(body + 20), r.at(body + 20) + cap);
-            if (auto e = parse_options(body + 20 + pad4(cap), nullptr)) return fail(e->offset, e->field, e->expected, e->found);
+            if (auto e = parse_options(body + 20 + pad4(cap), nullptr)) return e;
             file.packets.push_back(std::move(p));
         } else if (type == kSpb) {
             if (total < 16) return fail(off + 4, where + ".total_length", "at least 16", std::to_string(total));
@@ -277,14 +277,30 @@ PcapngReadResult parse_pcapng(std::span<const uint8_t> bytes) {
         off += total;
         ++block_no;
     }
+    return std::nullopt;
+}
+
+}  // namespace
+
+PcapngReadResult parse_pcapng(std::span<const uint8_t> bytes) {
+    PcapngFile file;
     PcapngReadResult result;
-    result.file = std::move(file);
+    if (auto e = parse_blocks(bytes, file)) {
+        result.error = std::move(e);
+        result.partial = std::move(file);
+    } else {
+        result.file = std::move(file);
+    }
     return result;
 }
 
 PcapngReadResult read_pcapng(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
-    if (!in) return fail(0, "file", "a readable file " + path, std::string("open failed: ") + ::strerror(errno));
+    if (!in) {
+        PcapngReadResult r;
+        r.error = fail(0, "file", "a readable file " + path, std::string("open failed: ") + ::strerror(errno));
+        return r;
+    }
     std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     return parse_pcapng(bytes);
 }

@@ -49,6 +49,7 @@ struct PcapngFile {
 struct PcapngReadResult {
     std::optional<PcapngFile> file;
     std::optional<PcapngError> error;
+    PcapngFile partial;  // with an error: the interfaces and packets of every block before the malformed one
     bool ok() const { return file.has_value(); }
     explicit operator bool() const { return ok(); }
 };
