@@ -88,11 +88,13 @@ mkdir -p "$artifacts"
 
 # Every sanitizer finding is fatal: UBSan aborts (the build has -fno-sanitize-recover=undefined and halt_on_error),
 # ASan reports leaks at exit, an allocation ASan cannot satisfy is an error rather than a null pointer.
-export ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=0:detect_stack_use_after_return=1:strict_string_checks=1:symbolize=1
+ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=0:detect_stack_use_after_return=1:strict_string_checks=1
+export ASAN_OPTIONS=$ASAN_OPTIONS:symbolize=1
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:symbolize=1
 export LSAN_OPTIONS=report_objects=1
 # A report can be printed even when the exit code says nothing (e.g. a recovered error); catch those too.
-report_re='ERROR: (AddressSanitizer|LeakSanitizer|UndefinedBehaviorSanitizer|libFuzzer)|runtime error:|SUMMARY: (Address|Leak|UndefinedBehavior)Sanitizer|FUZZ_CHECK failed|==[0-9]+==WARNING: (AddressSanitizer|MemorySanitizer)'
+report_re='ERROR: (AddressSanitizer|LeakSanitizer|UndefinedBehaviorSanitizer|libFuzzer)|runtime error:'
+report_re+='|SUMMARY: (Address|Leak|UndefinedBehavior)Sanitizer|FUZZ_CHECK failed|==[0-9]+==WARNING: AddressSanitizer'
 
 echo "fuzz: ${BUDGET}s for ${#targets[@]} target(s), input timeout ${INPUT_TIMEOUT}s, rss limit ${RSS_LIMIT_MB} MB"
 passed=0
