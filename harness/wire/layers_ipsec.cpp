@@ -155,7 +155,7 @@ Next decode_udp_encap_layer(Bytes p, size_t offset, const IpContext& ctx, const 
       l.offset = offset;
       l.length = kNonEspMarkerSize;
       l.decrypted = ctx.in_plaintext;
-      l.add("marker", uint64_t{0});
+      l.add("marker", FieldValue(uint64_t{0}));  // a bare zero constant would pick the const char* overload
       out.layers.push_back(std::move(l));
       Next next;
       next.kind = NextKind::Ike;
