@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <random>
 #include <unistd.h>
 
 namespace mipvpn::wire {
@@ -269,6 +270,30 @@ TEST(EspKeys, LookupOrderOfRfc4303) {
   EXPECT_EQ(only_specific.find(0x200, raw("10.0.2.2"), raw("10.0.1.2")), nullptr);
   EXPECT_EQ(only_specific.find(0x200, raw("10.0.1.1"), raw("10.0.2.2")), nullptr);  // the other direction
   EXPECT_NE(only_specific.find(0x200, raw("10.0.2.2"), raw("10.0.1.1")), nullptr);
+}
+
+// Random text never crashes the parser, and every line that is not blank or a comment gives an SA or an error.
+TEST(EspKeys, RandomTextIsParsedSafely) {
+  const std::string alphabet = "\"\\,x0123456789abcdefIPv4*. #\t\r";
+  const std::string good =
+      "\"IPv4\",\"*\",\"*\",\"0x100\",\"NULL\",\"\",\"HMAC-SHA-1-96 [RFC2404]\","
+      "\"0x0102030405060708090a0b0c0d0e0f1011121314\"";
+  std::mt19937 rng(11);
+  for (int i = 0; i < 3000; ++i) {
+    std::string line = i % 3 == 0 ? good : "";
+    const size_t n = rng() % 60;
+    for (size_t k = 0; k < n; ++k) {
+      const size_t at = line.empty() ? 0 : rng() % (line.size() + 1);
+      line.insert(line.begin() + static_cast<std::ptrdiff_t>(at), alphabet[rng() % alphabet.size()]);
+    }
+    auto load = EspKeyring::parse(line);
+    std::string stripped = line;
+    if (!stripped.empty() && stripped.back() == '\r') stripped.pop_back();
+    const size_t first = stripped.find_first_not_of(" \t");
+    const bool skipped = first == std::string::npos || stripped[first] == '#';
+    EXPECT_EQ(load.sas.size() + (load.errors.empty() ? 0 : 1) > 0, !skipped) << line;
+    for (const auto& e : load.errors) EXPECT_EQ(e.line, 1u);
+  }
 }
 
 TEST(EspKeys, AddRejectsBadKeys) {
