@@ -153,7 +153,9 @@ size_t Gre::write_header(uint8_t* out) const {
   detail::store16(out + 2, protocol_type_);
   size_t at = kBaseSize;
   if (c() || r()) {
-    detail::store16(out + at, 0);
+    // With C the checksum is computed over this header with the field zero; without it the field carries no valid
+    // information (RFC 1701) and is kept as it was, so a decoded header re-encodes unchanged.
+    detail::store16(out + at, c() ? uint16_t{0} : checksum_);
     detail::store16(out + at + 2, offset_);
     at += 4;
   }

@@ -154,7 +154,7 @@ class Gre : public Tins::PDU {
   bool needs_null_sre() const { return r() && (routing_.empty() || !routing_.back().is_last()); }
   void renumber_routing();
   void write_serialization(uint8_t* buffer, uint32_t total_sz) override;
-  // Writes the header with a zero checksum field; returns the offset just past it.
+  // Writes the header (checksum field zero when C is set); returns the offset just past it.
   size_t write_header(uint8_t* out) const;
 
   uint16_t word_ = 0;
