@@ -88,6 +88,10 @@ std::vector<Violation> validate_ip_in_ip(Bytes outer_header, Bytes inner_packet,
   if (outer->protocol != kIpProtoIpInIp)
     add(out, "3.1", "MUST",
         "outer Protocol is " + std::to_string(outer->protocol) + "; the encapsulator sets it to 4 (IP in IP)");
+  if (outer->ttl == 0)
+    add(out, "3.1", "MUST",
+        "outer TTL is 0, which reaches no tunnel exit point: it \"is set to a value appropriate for delivery of the "
+        "encapsulated datagram to the tunnel exit point\"");
   if (check_outer_checksum && internet_checksum(outer_header) != 0)
     add(out, "3.1", "MUST",
         "outer Header Checksum " + hex(outer->checksum, 4) + " does not verify (" +

@@ -39,13 +39,14 @@ std::vector<uint8_t> encapsulate_ip_in_ip(Bytes inner_packet, Tins::IPv4Address 
 
 // The rules of RFC 2003 one encapsulated packet can be checked against. outer_header is the whole outer IPv4 header
 // (options included), inner_packet what follows it. Checked:
-//   3.1 Version 4; Protocol 4; TOS copied from the inner header; Total Length = outer header + inner datagram (when the
-//       outer packet is not a fragment); DF copied ("it MUST be set in the outer IP header"); no fragmentation of the
-//       outer packet when the inner header has DF; the outer header checksum (unless check_outer_checksum is false,
-//       e.g. when the outer IP layer reports its own checksum); no encapsulation of an inner TTL of 0 (MUST NOT).
+//   3.1 Version 4; Protocol 4; an outer TTL that can reach the exit point (not 0); TOS copied from the inner header;
+//       Total Length = outer header + inner datagram (when the outer packet is not a fragment); DF copied ("it MUST be
+//       set in the outer IP header"); no fragmentation of the outer packet when the inner header has DF; the outer
+//       header checksum (unless check_outer_checksum is false, e.g. when the outer IP layer reports its own checksum);
+//       no encapsulation of an inner TTL of 0 (MUST NOT).
 //   3.2 the inner source is not the tunnel exit point (outer destination): the "router MUST NOT tunnel the datagram".
-// Not checked: the 3.2 rule on an inner source equal to one of the encapsulator's own addresses. It binds "a datagram
-// [that] arrives at a router for forwarding", and a packet the encapsulator originated itself (a home agent tunnelling
+// Not checked: the 3.2 rule on an inner source equal to one of the encapsulator's own addresses. It binds a datagram
+// that "arrives at a router for forwarding", and a packet the encapsulator originated itself (a home agent tunnelling
 // its own datagram to a mobile node) legitimately has inner source = outer source; one packet cannot tell them apart.
 // Rules about the inner header need it whole: they are skipped when inner_packet holds fewer than 20 bytes, is not
 // version 4, or when the outer packet is a non-first fragment (its payload is not the inner header).

@@ -110,6 +110,11 @@ TEST(IpInIp, EveryRuleFires) {
   // Protocol 4.
   v = validate_ip_in_ip(with_byte(kIpInIpOuter, 9, 47), kInner);
   EXPECT_TRUE(has(v, "3.1", "outer Protocol is 47")) << all(v);
+  // An outer TTL of 0.
+  v = validate_ip_in_ip(with_byte(kIpInIpOuter, 8, 0), kInner);
+  ASSERT_EQ(v.size(), 1u) << all(v);
+  EXPECT_TRUE(has(v, "3.1", "outer TTL is 0")) << all(v);
+  EXPECT_TRUE(validate_ip_in_ip(with_byte(kIpInIpOuter, 8, 1), kInner).empty());
   // Header checksum, and only when asked for.
   auto bad_sum = kIpInIpOuter;
   bad_sum[11] ^= 1;
