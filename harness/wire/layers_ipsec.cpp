@@ -26,18 +26,6 @@ void append(std::vector<Violation>& to, std::vector<Violation> more) {
   for (auto& v : more) to.push_back(std::move(v));
 }
 
-// The checksum of the UDP datagram around this payload, as the enclosing "udp" layer recorded it.
-std::optional<uint16_t> enclosing_udp_checksum(const DecodedFrame& out) {
-  for (auto it = out.layers.rbegin(); it != out.layers.rend(); ++it) {
-    if (it->protocol != "udp") continue;
-    const FieldValue* v = it->find("checksum");
-    if (v != nullptr && std::holds_alternative<uint64_t>(*v) && std::get<uint64_t>(*v) <= 0xffff)
-      return static_cast<uint16_t>(std::get<uint64_t>(*v));
-    return std::nullopt;
-  }
-  return std::nullopt;
-}
-
 Next decode_esp(Bytes esp, size_t offset, const IpContext& ctx, const DecodeOptions& opt, DecodedFrame& out,
                 Layer& l) {
   auto header = Esp::decode(esp);
@@ -130,7 +118,7 @@ Next decode_udp_encap_layer(Bytes p, size_t offset, const IpContext& ctx, const 
     return {};
   }
   std::vector<Violation> transport;
-  if (auto checksum = enclosing_udp_checksum(out)) transport = validate_udp_encap_checksum(*kind, *checksum);
+  if (ctx.src_port != 0) transport = validate_udp_encap_checksum(*kind, ctx.udp_checksum);
   append(transport, validate_udp_encap_ports(*kind, ctx.src_port, ctx.dst_port));
 
   switch (*kind) {
