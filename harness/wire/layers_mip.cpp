@@ -274,13 +274,11 @@ bool check_icmp_checksum(Bytes icmp, const DecodeOptions& opt, std::vector<Viola
   return false;
 }
 
-void check_discovery_ttl(const char* what, const char* section, const IpContext& ctx, std::vector<Violation>& out) {
+// RFC 5944 2.1 / 2.2: agent discovery messages never leave the link.
+void check_discovery_ttl(const std::string& what, const char* section, const char* rule, const IpContext& ctx,
+                         std::vector<Violation>& out) {
   if (!has_ip(ctx) || ctx.ttl == 1) return;
-  add(out, "RFC 5944", section, "MUST",
-      std::string(what) + " with IP TTL " + std::to_string(ctx.ttl) +
-          (section == std::string("2.1") ? ": \"The TTL for all Agent Advertisements MUST be set to 1\""
-                                         : ": an Agent Solicitation is an ICMP Router Solicitation \"with the further "
-                                           "restriction that the IP TTL Field MUST be set to 1\""));
+  add(out, "RFC 5944", section, "MUST", what + " with IP TTL " + std::to_string(ctx.ttl) + ": " + rule);
 }
 
 void decode_advertisement(Bytes icmp, size_t offset, const IpContext& ctx, const DecodeOptions& opt,
@@ -338,7 +336,8 @@ void decode_advertisement(Bytes icmp, size_t offset, const IpContext& ctx, const
   l.add("extensions", "[" + names + "]");
   auto rules = validate(*a);
   l.violations.insert(l.violations.end(), rules.begin(), rules.end());
-  check_discovery_ttl("Agent Advertisement", "2.1", ctx, l.violations);
+  check_discovery_ttl("Agent Advertisement", "2.1", "\"The TTL for all Agent Advertisements MUST be set to 1\"", ctx,
+                      l.violations);
   const uint32_t dst = host_order(ctx.dst);
   if (has_ip(ctx) && (dst >> 28) == 0xe && dst != kAllSystems)
     add(l.violations, "RFC 5944", "2.1", "MUST",
@@ -367,7 +366,10 @@ void decode_solicitation(Bytes icmp, size_t offset, const IpContext& ctx, const 
   if (!s->trailing_bytes().empty()) l.add("trailing_length", u64(s->trailing_bytes().size()));
   auto rules = validate(*s);
   l.violations.insert(l.violations.end(), rules.begin(), rules.end());
-  check_discovery_ttl("Agent Solicitation", "2.2", ctx, l.violations);
+  check_discovery_ttl("Agent Solicitation", "2.2",
+                      "an Agent Solicitation \"is identical to an ICMP Router Solicitation with the further "
+                      "restriction that the IP TTL Field MUST be set to 1\"",
+                      ctx, l.violations);
   out.layers.push_back(std::move(l));
 }
 

@@ -51,7 +51,9 @@ Expected<EncapsulatingDeliveryStyleExtension> EncapsulatingDeliveryStyleExtensio
   return EncapsulatingDeliveryStyleExtension{};
 }
 
-Extension EncapsulatingDeliveryStyleExtension::to_extension() const { return Extension{EncapsulatingDeliveryStyle, {}, 0}; }
+Extension EncapsulatingDeliveryStyleExtension::to_extension() const {
+  return Extension{EncapsulatingDeliveryStyle, {}, 0};
+}
 
 uint8_t UdpTunnelRequestExtension::flags() const {
   return static_cast<uint8_t>((f ? kFlagF : 0) | (r ? kFlagR : 0) | (reserved2 & kReserved2Mask));

@@ -44,7 +44,9 @@ class TunnelData : public Tins::PDU {
   // Never throws, never reads outside the buffer. Errors: "type" (fewer than 1 byte, or not 4), "next_header",
   // "reserved" (header cut short).
   static Expected<TunnelData> decode(const uint8_t* data, size_t size) noexcept;
-  static Expected<TunnelData> decode(std::span<const uint8_t> data) noexcept { return decode(data.data(), data.size()); }
+  static Expected<TunnelData> decode(std::span<const uint8_t> data) noexcept {
+    return decode(data.data(), data.size());
+  }
 
   uint8_t next_header() const { return next_header_; }
   void next_header(uint8_t value) { next_header_ = value; }

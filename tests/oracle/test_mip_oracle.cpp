@@ -193,7 +193,8 @@ void expect_same_request(const Json& t, const Layer& l) {
   ASSERT_EQ(l.protocol, "rrq");
   EXPECT_EQ(value(t, "mip.type"), "1");
   EXPECT_EQ(value(t, "mip.flags"), hexw(u(l, "flags"), 2));
-  for (const char* f : {"s", "b", "d", "m", "g", "t", "x"}) EXPECT_EQ(value(t, std::string("mip.") + f), bit(l, f)) << f;
+  for (const char* f : {"s", "b", "d", "m", "g", "t", "x"})
+    EXPECT_EQ(value(t, std::string("mip.") + f), bit(l, f)) << f;
   EXPECT_EQ(value(t, "mip.v"), bit(l, "r"));  // tshark still names RFC 5944's reserved 'r' bit by its RFC 2002 use
   EXPECT_EQ(value(t, "mip.life"), num(l, "lifetime"));
   EXPECT_EQ(value(t, "mip.homeaddr"), str(l, "home_address"));
@@ -300,8 +301,8 @@ TEST_F(MipOracle, NatTraversalRegistrationWithNai) {
   EXPECT_EQ(value(t[1], "mip.ext.utrp.keepalive"), num(lp, "ext0_keepalive_interval"));
   EXPECT_EQ(value(t[1], "mip.ext.utrp.keepalive"), "110");
   // tshark 4.0 names the TNC extension but has no fields for its body: it shows the two bytes (Sub-Type, Reserved).
-  EXPECT_EQ(raw_hexes(t[1], "mip.extension"),
-            (std::vector<std::string>{hexw(u(lp, "ext1_sub_type"), 2).substr(2) + hexw(u(lp, "ext1_reserved"), 2).substr(2)}));
+  const std::string tnc_body = hexw(u(lp, "ext1_sub_type"), 2).substr(2) + hexw(u(lp, "ext1_reserved"), 2).substr(2);
+  EXPECT_EQ(raw_hexes(t[1], "mip.extension"), std::vector<std::string>{tnc_body});
 }
 
 TEST_F(MipOracle, MobileForeignAndForeignHomeAuthentication) {

@@ -69,8 +69,9 @@ TEST(MipExtensions, UdpTunnelRequestGolden) {
 TEST(MipExtensions, UdpTunnelRequestTruncatedAtEveryLength) {
   const std::vector<uint8_t> body = {0x00, 0x00, 0x80, 0x04, 0x00, 0x00};
   const std::pair<const char*, size_t> expected[] = {
-      {"udp_tunnel_request.sub_type", 2},      {"udp_tunnel_request.reserved1", 3}, {"udp_tunnel_request.flags", 4},
-      {"udp_tunnel_request.encapsulation", 5}, {"udp_tunnel_request.reserved3", 6}, {"udp_tunnel_request.reserved3", 6}};
+      {"udp_tunnel_request.sub_type", 2},      {"udp_tunnel_request.reserved1", 3},
+      {"udp_tunnel_request.flags", 4},         {"udp_tunnel_request.encapsulation", 5},
+      {"udp_tunnel_request.reserved3", 6},     {"udp_tunnel_request.reserved3", 6}};
   for (size_t len = 0; len < body.size(); ++len) {
     auto r = UdpTunnelRequestExtension::from(prefix(144, body, len, 30));
     ASSERT_FALSE(r) << len;
