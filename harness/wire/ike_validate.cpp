@@ -61,7 +61,7 @@ void check_v2_header(const IkeV2Message& m, std::vector<Violation>& out) {
   if (m.length() != m.header_size()) {
     add(out, kRfc7296, "3.1", "MUST",
         "Length is " + n(m.length()) + " but the UDP payload carries " + n(m.header_size()) +
-            " bytes of IKE message; Length is the \"Length of the total message (header + payloads) in octets\", "
+            " bytes of IKE message (its payloads end at " + n(m.chain_end()) + "); Length is the \"Length of the total message (header + payloads) in octets\", "
             "\"with one IKE message per UDP datagram\"");
   }
   bool invalid_spi = false;
@@ -104,9 +104,14 @@ void check_v2_header(const IkeV2Message& m, std::vector<Violation>& out) {
   }
 }
 
+void check_v2_payload_headers(const IkeV2Message& m, std::vector<Violation>& out);
+
 void check_v2_chain(const IkeV2Message& m, std::vector<Violation>& out) {
   const auto& ps = m.payloads();
   const IkePayload* sk = m.encrypted();
+  // A Length that disagrees with the datagram is reported once (3.1, above); the chain is judged against Length
+  // only when Length itself is right.
+  if (m.length() != m.header_size()) return check_v2_payload_headers(m, out);
   if (sk != nullptr && sk->offset + sk->length() < m.length()) {
     add(out, kRfc7296, "3.14", "MUST",
         "the " + ikev2_payload_name(sk->type) + " payload at offset " + n(sk->offset) + " ends at " +
@@ -119,6 +124,11 @@ void check_v2_chain(const IkeV2Message& m, std::vector<Violation>& out) {
             "; each Payload Length is the \"Length in octets of the current payload, including the generic payload "
             "header\"");
   }
+  check_v2_payload_headers(m, out);
+}
+
+void check_v2_payload_headers(const IkeV2Message& m, std::vector<Violation>& out) {
+  const auto& ps = m.payloads();
   for (size_t i = 0; i < ps.size(); ++i) {
     const auto& p = ps[i];
     const std::string name = ikev2_payload_name(p.type, m.r());
@@ -140,7 +150,8 @@ void check_v2_chain(const IkeV2Message& m, std::vector<Violation>& out) {
   }
 }
 
-void check_v2_sa(const IkeV2Message& m, const IkePayload& p, size_t i, std::vector<Violation>& out,
+// Returns false when the SA does not parse (then its D-H groups are unknown).
+bool check_v2_sa(const IkeV2Message& m, const IkePayload& p, size_t i, std::vector<Violation>& out,
                  std::vector<uint16_t>& groups) {
   auto sa = IkeSecurityAssociation::decode(p, IkeVersion::V2);
   if (!sa) {
@@ -148,7 +159,7 @@ void check_v2_sa(const IkeV2Message& m, const IkePayload& p, size_t i, std::vect
         where(p, i, "SA") + " does not parse (" + sa.error().to_string() +
             "): \"When parsing an SA, an implementation MUST check that the total Payload Length is consistent "
             "with the payload's internal lengths and counts.\"");
-    return;
+    return false;
   }
   const auto dh = sa->dh_groups();
   groups.insert(groups.end(), dh.begin(), dh.end());
@@ -196,6 +207,7 @@ void check_v2_sa(const IkeV2Message& m, const IkePayload& p, size_t i, std::vect
       }
     }
   }
+  return true;
 }
 
 void check_v2_ke(const IkePayload& p, size_t i, const std::vector<uint16_t>& groups, bool sa_present,
@@ -231,15 +243,17 @@ void check_v2_ke(const IkePayload& p, size_t i, const std::vector<uint16_t>& gro
 void check_v2_bodies(const IkeV2Message& m, std::vector<Violation>& out) {
   const auto& ps = m.payloads();
   std::vector<uint16_t> groups;
-  bool sa_present = false;
+  bool sa_known = false;  // an SA is present and every SA parsed: the KE group can be checked against it
+  bool sa_failed = false;
   for (size_t i = 0; i < ps.size(); ++i) {
     if (ps[i].type != IkeSa) continue;
-    sa_present = true;
-    check_v2_sa(m, ps[i], i, out, groups);
+    sa_known = true;
+    if (!check_v2_sa(m, ps[i], i, out, groups)) sa_failed = true;
   }
+  if (sa_failed) sa_known = false;
   for (size_t i = 0; i < ps.size(); ++i) {
     const auto& p = ps[i];
-    if (p.type == IkeKe) check_v2_ke(p, i, groups, sa_present, out);
+    if (p.type == IkeKe) check_v2_ke(p, i, groups, sa_known, out);
     if (p.type == IkeNonce && (p.body.size() < 16 || p.body.size() > 256)) {
       add(out, kRfc7296, "3.9", "MUST",
           where(p, i, ikev2_payload_name(p.type, m.r())) + " carries " + n(p.body.size()) +
@@ -379,7 +393,7 @@ std::vector<Violation> validate(const IkeV1Message& m) {
         "Length is " + n(m.length()) + " but the UDP payload carries " + n(m.header_size()) +
             " bytes of ISAKMP message; Length is the \"Length of total message (header + payloads) in octets.\"");
   }
-  if (!m.e() && m.chain_end() != m.length()) {
+  if (!m.e() && m.length() == m.header_size() && m.chain_end() != m.length()) {
     add(out, kRfc2408, "3.2", "MUST",
         "the header and " + n(m.payloads().size()) + " payload(s) add up to " + n(m.chain_end()) +
             " bytes but Length is " + n(m.length()) +
@@ -417,7 +431,7 @@ std::vector<Violation> validate(const IkeV1Message& m) {
     }
     if (p.type == IsakmpSa) {
       ++sa_count;
-      if (i != 0 && is_phase1(m.exchange_type())) {
+      if (i != 0 && sa_count == 1 && is_phase1(m.exchange_type())) {
         add(out, kRfc2409, "5", "MUST",
             where(p, i, name) + " is not the first payload of a " + ikev1_exchange_name(m.exchange_type()) +
                 " message: \"The SA payload MUST precede all other payloads in a phase 1 exchange.\"");
