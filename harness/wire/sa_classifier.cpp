@@ -251,10 +251,15 @@ EspVerdict SaClassifier::observe_esp(const EspObservation& o) {
         older ? " (previous SPI " + hex(older->rec.spi) + ", last seq " + std::to_string(older->rec.last_seq) + ")"
               : "";
     int& credits = child_credits_[pair_key(o.src, o.dst)];
-    if (credits > 0) {
+    if (credits > 0 && older != nullptr) {
       --credits;
       v.kind = SaEventKind::Rekey;
       v.reason = "new " + spi + " " + outer + " after a child SA exchange between these peers" + was;
+      fresh.rec.origin = "child SA exchange";
+    } else if (credits > 0) {  // the first child SA of an IKEv1 SA comes from Quick Mode
+      --credits;
+      v.kind = SaEventKind::NewSa;
+      v.reason = "new " + spi + " " + outer + ", the first between these peers, created by a child SA exchange";
       fresh.rec.origin = "child SA exchange";
     } else {
       v.kind = SaEventKind::NewSa;

@@ -7,8 +7,9 @@
 // - NewSa: an IKE_SA_INIT (IKEv1: a phase 1 exchange) with an unseen SPIi between peers that have no IKE SA; an ESP
 //   SPI never seen that no CREATE_CHILD_SA / Quick Mode accounts for.
 // - Rekey: CREATE_CHILD_SA (IKEv1: Quick Mode) on a known IKE SA; an ESP SPI first seen after such an exchange
-//   between the same addresses (each exchange accounts for two SPIs, one per direction); a new IKE SA between peers
-//   that already have one (full renegotiation, or an IKE SA rekey whose CREATE_CHILD_SA was encrypted).
+//   between addresses that already have an ESP SA (each exchange accounts for two SPIs, one per direction; without
+//   an older ESP SA the SPI is NewSa, as the first Quick Mode of IKEv1 creates); a new IKE SA between peers that
+//   already have one (full renegotiation, or an IKE SA rekey whose CREATE_CHILD_SA was encrypted).
 // - AddressUpdate: known IKE SPIs or a known ESP SPI from or to different outer addresses/ports (MOBIKE: the
 //   INFORMATIONAL with UPDATE_SA_ADDRESSES is encrypted, so the change itself is the signature). The RFC 7296 2.23
 //   move from port 500 to 4500 with unchanged addresses is NAT traversal, not an update: Continuing.
