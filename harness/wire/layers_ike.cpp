@@ -238,9 +238,10 @@ void decode_v1(Bytes ike, size_t offset, Layer& l) {
     l.add("encrypted_length", uint64_t{m->encrypted_body().size()});
     l.add("encrypted_note",
           "all payloads after the header are encrypted (E flag, RFC 2408 3.1) and unreadable without the ISAKMP SA "
-          "keys; the first is " + ikev1_payload_name(h->next_payload));
-    l.summary = head + " [encrypted " + std::to_string(m->encrypted_body().size()) + " bytes, first=" +
-                ikev1_payload_name(h->next_payload) + "]";
+          "keys; the first is " +
+              ikev1_payload_name(h->next_payload));
+    l.summary = head + " [encrypted " + std::to_string(m->encrypted_body().size()) +
+                " bytes, first=" + ikev1_payload_name(h->next_payload) + "]";
   } else {
     l.summary = head + " [" + list.brief + "]";
   }

@@ -120,7 +120,7 @@ struct SaRecord {
 // Counts over a time window (inclusive at both ends).
 struct SaWindowCounts {
   size_t ike_messages = 0;
-  size_t ike_exchanges = 0;  // new exchanges, all types
+  size_t ike_exchanges = 0;                                                      // new exchanges, all types
   size_t ike_sa_init = 0, ike_auth = 0, create_child_sa = 0, informational = 0;  // IKEv2 new exchanges by type
   size_t ikev1_phase1 = 0, ikev1_quick_mode = 0, other_exchanges = 0;
   size_t new_ike_sas = 0;  // IKE SAs first seen in the window
@@ -153,8 +153,8 @@ class SaClassifier {
   struct IkeSa {
     SaRecord rec;
     Endpoint initiator, responder;
-    std::set<std::tuple<uint32_t, bool, uint8_t>> exchanges;        // (message id, requester is initiator, type)
-    std::set<std::tuple<uint32_t, bool, bool>> messages;            // (message id, requester is initiator, response)
+    std::set<std::tuple<uint32_t, bool, uint8_t>> exchanges;  // (message id, requester is initiator, type)
+    std::set<std::tuple<uint32_t, bool, bool>> messages;      // (message id, requester is initiator, response)
   };
   struct EspSa {
     SaRecord rec;
