@@ -74,6 +74,37 @@ IkeObservation IkeObservation::from(const IkeV1Message& m, SaTime time, Tins::IP
                         m.message_id()};
 }
 
+std::optional<IkeObservation> IkeObservation::from(const Layer& l, SaTime time, Tins::IPv4Address src,
+                                                   uint16_t src_port, Tins::IPv4Address dst, uint16_t dst_port) {
+  if (l.protocol != "ike" && l.protocol != "ikev1") return std::nullopt;
+  auto number = [&](const char* name) -> std::optional<uint64_t> {
+    const FieldValue* v = l.find(name);
+    if (v == nullptr || !std::holds_alternative<uint64_t>(*v)) return std::nullopt;
+    return std::get<uint64_t>(*v);
+  };
+  auto spi = [&](const char* name) -> std::optional<uint64_t> {
+    const FieldValue* v = l.find(name);
+    if (v == nullptr || !std::holds_alternative<std::string>(*v)) return std::nullopt;
+    const std::string& text = std::get<std::string>(*v);  // "0x%016x"
+    if (text.size() != 18 || text.rfind("0x", 0) != 0) return std::nullopt;
+    return std::stoull(text.substr(2), nullptr, 16);
+  };
+  const auto spi_i = spi("spi_i"), spi_r = spi("spi_r");
+  const auto exchange = number("exchange_type"), flags = number("flags"), msgid = number("message_id");
+  if (!spi_i || !spi_r || !exchange || !flags || !msgid) return std::nullopt;
+  return IkeObservation{time,
+                        src,
+                        dst,
+                        src_port,
+                        dst_port,
+                        l.protocol == "ikev1" ? IkeVersion::V1 : IkeVersion::V2,
+                        *spi_i,
+                        *spi_r,
+                        static_cast<uint8_t>(*exchange),
+                        static_cast<uint8_t>(*flags),
+                        static_cast<uint32_t>(*msgid)};
+}
+
 SaClassifier::IkeSa* SaClassifier::find_ike(const IkeObservation& o) {
   for (auto& sa : ike_) {
     if (sa.rec.version != o.version || sa.rec.spi_i != o.spi_i) continue;

@@ -20,6 +20,7 @@
 
 #include "harness/wire/ike.h"
 #include "harness/wire/ikev1.h"
+#include "harness/wire/layer.h"
 
 #include <tins/ip_address.h>
 
@@ -27,6 +28,7 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <tuple>
@@ -50,6 +52,10 @@ struct IkeObservation {
                              Tins::IPv4Address dst, uint16_t dst_port);
   static IkeObservation from(const IkeV1Message& m, SaTime time, Tins::IPv4Address src, uint16_t src_port,
                              Tins::IPv4Address dst, uint16_t dst_port);
+  // From an "ike" or "ikev1" Layer of decode_ike_layer (layers_ike.h); nullopt for another layer or one whose header
+  // did not decode.
+  static std::optional<IkeObservation> from(const Layer& ike_layer, SaTime time, Tins::IPv4Address src,
+                                            uint16_t src_port, Tins::IPv4Address dst, uint16_t dst_port);
 };
 
 struct EspObservation {

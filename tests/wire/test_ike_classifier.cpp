@@ -3,6 +3,7 @@
 // monotonic sequence numbers: all Continuing, no exchange, no new SPI), a full renegotiation, replays and late
 // starts, IKEv1 Main Mode + Quick Mode, and the windowed counts the handoff judge reads.
 #include "harness/wire/ike_names.h"
+#include "harness/wire/layers_ike.h"
 #include "harness/wire/sa_classifier.h"
 #include "tests/wire/ike_samples.h"
 
@@ -335,6 +336,29 @@ TEST(SaClassifier, ObservationsFromDecodedMessages) {
   EXPECT_EQ(o1.spi_i, 0x3b9f0c7122e45806ull);
   EXPECT_EQ(o1.exchange, IsakmpIdentityProtection);
   EXPECT_STREQ(to_string(SaEventKind::AddressUpdate), "AddressUpdate");
+  // From the layer decode_ike_layer produced.
+  DecodedFrame frame;
+  decode_ike_layer(s::ike_auth_request(), 46, IpContext{}, DecodeOptions{}, frame);
+  const auto ol = IkeObservation::from(frame.layers[0], at(5), kMn, 4500, kGw, 4500);
+  ASSERT_TRUE(ol);
+  EXPECT_EQ(ol->spi_i, o.spi_i);
+  EXPECT_EQ(ol->spi_r, o.spi_r);
+  EXPECT_EQ(ol->exchange, o.exchange);
+  EXPECT_EQ(ol->flags, o.flags);
+  EXPECT_EQ(ol->message_id, o.message_id);
+  EXPECT_EQ(ol->version, IkeVersion::V2);
+  DecodedFrame frame1;
+  decode_ike_layer(s::main_mode_1(), 42, IpContext{}, DecodeOptions{}, frame1);
+  const auto ol1 = IkeObservation::from(frame1.layers[0], at(6), kMn, 500, kGw, 500);
+  ASSERT_TRUE(ol1);
+  EXPECT_EQ(ol1->version, IkeVersion::V1);
+  EXPECT_EQ(ol1->spi_i, o1.spi_i);
+  DecodedFrame truncated;
+  decode_ike_layer(std::vector<uint8_t>(10, 0), 42, IpContext{}, DecodeOptions{}, truncated);
+  EXPECT_FALSE(IkeObservation::from(truncated.layers[0], at(7), kMn, 500, kGw, 500));
+  Layer other;
+  other.protocol = "esp";
+  EXPECT_FALSE(IkeObservation::from(other, at(7), kMn, 500, kGw, 500));
   // events_between returns the evidence of a window.
   SaClassifier c;
   c.observe_ike(o);

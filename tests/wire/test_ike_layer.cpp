@@ -78,6 +78,19 @@ TEST(IkeLayer, IkeSaInitRequest) {
   EXPECT_EQ(get<uint64_t>(l, "length"), 432u);
   EXPECT_EQ(get<std::string>(l, "payloads"), "SA KE Ni N(NAT_DETECTION_SOURCE_IP) N(NAT_DETECTION_DESTINATION_IP)");
   EXPECT_EQ(get<uint64_t>(l, "payload_count"), 5u);
+  const size_t lengths[] = {48, 264, 36, 28, 28};
+  const char* pnames[] = {"SA", "KE", "Ni", "N", "N"};
+  for (size_t i = 0; i < 5; ++i) {
+    const std::string at = "payload[" + std::to_string(i) + "]";
+    EXPECT_EQ(get<uint64_t>(l, at + ".length"), lengths[i]);
+    EXPECT_EQ(get<std::string>(l, at + ".name"), pnames[i]);
+    EXPECT_FALSE(get<bool>(l, at + ".critical"));
+  }
+  EXPECT_EQ(get<uint64_t>(l, "payload[2].type"), 40u);
+  // "payloads" and "payload_count" come right after the header, the details after them.
+  EXPECT_EQ(n[header.size()], "payloads");
+  EXPECT_EQ(n[header.size() + 1], "payload_count");
+  EXPECT_EQ(n[header.size() + 2], "payload[0].type");
   EXPECT_EQ(get<std::string>(l, "sa[0].proposal[0]"), "#1 IKE ENCR:12(128) PRF:5 INTEG:12 D-H:14");
   EXPECT_EQ(get<uint64_t>(l, "ke.dh_group"), 14u);
   EXPECT_EQ(get<uint64_t>(l, "ke.data_length"), 256u);
@@ -126,6 +139,8 @@ TEST(IkeLayer, ResponseNamesNrAndCriticalIsMarked) {
   DecodedFrame out;
   const Layer& l = decode(m.bytes(), out);
   EXPECT_EQ(get<std::string>(l, "payloads"), "Nr type 201! N(REKEY_SA)");
+  EXPECT_TRUE(get<bool>(l, "payload[1].critical"));
+  EXPECT_EQ(get<std::string>(l, "payload[1].name"), "type 201");
   EXPECT_EQ(get<std::string>(l, "notify[0].spi"), "0xcafe0001");
   EXPECT_EQ(get<uint64_t>(l, "notify[0].spi_size"), 4u);
   EXPECT_EQ(l.summary.rfind("IKEv2 IKE_SA_INIT response V spi_i=", 0), 0u) << l.summary;
