@@ -539,6 +539,9 @@ nlohmann::json HomeAgent::bindings_json(const Now& now) const {
       j["remaining_s"] = nullptr;
     }
     j["identification"] = b.identification;
+    j["encapsulation"] = std::string(encapsulation_name(b.encapsulation));
+    j["udp_tunnel"] = b.udp_tunnel ? nlohmann::json(b.udp_tunnel->to_string()) : nlohmann::json(nullptr);
+    j["reverse_tunnel"] = b.reverse_tunnel;
     list.push_back(std::move(j));
   }
   return nlohmann::json{{"bindings", std::move(list)}};

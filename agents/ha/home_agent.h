@@ -123,8 +123,9 @@ class HomeAgent {
   std::optional<std::chrono::steady_clock::time_point> next_expiry() const;
 
   const BindingTable& bindings() const { return table_; }
-  // {"bindings":[{"home_address","care_of_address","lifetime_granted","remaining_s","identification"}]}
-  // remaining_s is null for an infinite lifetime.
+  // {"bindings":[{"home_address","care_of_address","lifetime_granted","remaining_s","identification",
+  //   "encapsulation","udp_tunnel","reverse_tunnel"}]}
+  // remaining_s is null for an infinite lifetime; udp_tunnel ("address:port", RFC 3519) null without UDP tunnelling.
   nlohmann::json bindings_json(const Now& now) const;
   // The highest accepted Identification of a mobile node, if any.
   std::optional<uint64_t> last_accepted_identification(const Tins::IPv4Address& home_address) const;
