@@ -525,10 +525,8 @@ Capture capture() {
     g.key(0x0badcafe);
     g.sequence_number(42);
     Tins::IP p = delivery("10.0.1.1", "10.0.2.2", Gre::kIpProtocol) / g / tunnelled();
-    // FINDING: we flag K and S as RFC 1701 bits a receiver "MUST discard" (RFC 2784 2.3); RFC 2890, which updates
-    // RFC 2784, defines exactly these two bits (Key and Sequence Number extensions), so tshark is right to take the
-    // packet as it is. Kept here as what we report until the validator knows RFC 2890.
-    add("gre-key-seq", ethernet(p.serialize()), {}, {"RFC 2784 2.3"});
+    // K and S are RFC 2890's extensions of RFC 2784: both sides take the packet as conforming.
+    add("gre-key-seq", ethernet(p.serialize()));
   }
   {
     Tins::IP p = delivery("10.0.1.1", "10.0.2.2", Gre::kIpProtocol) / Gre(Gre::kProtoTransparentEthernet) /
