@@ -39,6 +39,18 @@ enum class Fault : unsigned {
   NoReplyOnAccept,
   ReplyOnExpiry,
   AcceptFaHaWithoutSa,
+  // Home agent data plane
+  NoGratuitousArpOnFirstBinding,
+  NoGratuitousArpOnDeregistration,
+  ProxyArpAfterDeregistration,
+  ReverseTunnelCheckOff,
+  TunnelToWrongAddress,
+  SingleCopyForSimultaneousBindings,
+  AcceptUnofferedEncapsulation,
+  NoUdpTunnelReply,
+  UdpTunnelWithoutNat,
+  IpInIpDespiteUdpTunnel,
+  UdpLifetimeNotCapped,
   Count_  // not a fault
 };
 
