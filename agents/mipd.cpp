@@ -1,5 +1,5 @@
-// mipd: reference Mobile IPv4 agent (RFC 5944) for the mipvpn conformance harness. Only the home agent role exists
-// so far; foreign agent and mobile node roles are meant to be added beside agents/ha/.
+// mipd: reference Mobile IPv4 agent (RFC 5944) for the mipvpn conformance harness: the home agent (agents/ha/) and
+// the mobile node (agents/mn/) roles.
 #include <signal.h>
 
 #include <cerrno>
@@ -18,6 +18,8 @@
 #include "agents/common/signal_fd.h"
 #include "agents/ha/ha_config.h"
 #include "agents/ha/ha_daemon.h"
+#include "agents/mn/mn_config.h"
+#include "agents/mn/mn_daemon.h"
 
 namespace po = boost::program_options;
 using namespace mipvpn::agents;
@@ -27,7 +29,7 @@ namespace {
 constexpr int kExitUsage = 2;
 
 const char* kUsage =
-    "Usage: mipd --role ha --config FILE [--fault NAME]... [--log FILE]\n"
+    "Usage: mipd --role ha|mn --config FILE [--fault NAME]... [--log FILE]\n"
     "       mipd --list-faults\n"
     "       mipd --help\n";
 
@@ -47,7 +49,7 @@ int main(int argc, char** argv) {
   po::options_description desc("Options");
   desc.add_options()
       ("help,h", "show this help")
-      ("role", po::value<std::string>(), "agent role: ha (home agent)")
+      ("role", po::value<std::string>(), "agent role: ha (home agent) or mn (mobile node)")
       ("config", po::value<std::string>(), "configuration file (JSON, see docs/seams.md)")
       ("fault", po::value<std::vector<std::string>>()->composing(),
        "break one RFC rule on purpose (repeatable; see --list-faults)")
@@ -74,8 +76,8 @@ int main(int argc, char** argv) {
     return kExitUsage;
   }
   const std::string role = vm["role"].as<std::string>();
-  if (role != "ha") {
-    std::cerr << "mipd: unsupported role \"" << role << "\" (expected: ha)\n";
+  if (role != "ha" && role != "mn") {
+    std::cerr << "mipd: unsupported role \"" << role << "\" (expected: ha or mn)\n";
     return kExitUsage;
   }
   FaultSet faults;
@@ -91,9 +93,14 @@ int main(int argc, char** argv) {
     }
   }
 
-  mipvpn::agents::ha::HaConfig config;
+  mipvpn::agents::ha::HaConfig ha_config;
+  mipvpn::agents::mn::MnConfig mn_config;
   try {
-    config = mipvpn::agents::ha::load_ha_config(vm["config"].as<std::string>());
+    if (role == "ha") {
+      ha_config = mipvpn::agents::ha::load_ha_config(vm["config"].as<std::string>());
+    } else {
+      mn_config = mipvpn::agents::mn::load_mn_config(vm["config"].as<std::string>());
+    }
   } catch (const ConfigException& e) {
     std::cerr << "mipd: configuration error: " << e.what() << "\n";
     return kExitUsage;
@@ -108,7 +115,8 @@ int main(int argc, char** argv) {
     }
   }
   try {
-    return mipvpn::agents::ha::run_home_agent(config, faults, log, *signals);
+    if (role == "mn") return mipvpn::agents::mn::run_mobile_node(mn_config, faults, log, *signals);
+    return mipvpn::agents::ha::run_home_agent(ha_config, faults, log, *signals);
   } catch (const std::exception& e) {
     log.line(std::string("error: ") + e.what());
     return 1;

@@ -117,6 +117,79 @@ constexpr std::array<FaultInfo, static_cast<size_t>(Fault::Count_)> kFaults{{
     {Fault::UdpLifetimeNotCapped, Role::HomeAgent, "udp-lifetime-not-capped",
      "the home agent caps the Lifetime of UDP-tunnelled bindings at udp_tunnelling.max_lifetime (suggested 60 s); "
      "this fault grants the ordinary maximum (RFC 3519 5.2)"},
+    // Mobile node
+    {Fault::MnNoSolicitationBackoff, Role::MobileNode, "mn-no-solicitation-backoff",
+     "after the three initial solicitations, subsequent solicitations MUST be sent using a binary exponential backoff "
+     "mechanism, doubling the interval between consecutive solicitations, up to a maximum interval; this fault keeps "
+     "soliciting once per second (RFC 5944 2.4)"},
+    {Fault::MnSolicitationTtlNot1, Role::MobileNode, "mn-solicitation-ttl-not-1",
+     "an Agent Solicitation is identical to an ICMP Router Solicitation with the further restriction that the IP TTL "
+     "Field MUST be set to 1; this fault sends TTL 64 (RFC 5944 2.2)"},
+    {Fault::MnDiscardAdvertisementReservedBits, Role::MobileNode, "mn-discard-advertisement-reserved-bits",
+     "a mobile node MUST ignore reserved bits in Agent Advertisements, as opposed to discarding such advertisements; "
+     "this fault discards them (RFC 5944 2.4)"},
+    {Fault::MnIgnoreForeignAgentReboot, Role::MobileNode, "mn-ignore-foreign-agent-reboot",
+     "a sequence number lower than the previous one and inside 0-255 from the foreign agent the mobile node is "
+     "registered with means it rebooted: the mobile node SHOULD register again; this fault does not (RFC 5944 2.4.4)"},
+    {Fault::MnRetransmitWithoutBackoff, Role::MobileNode, "mn-retransmit-without-backoff",
+     "each successive retransmission timeout period SHOULD be at least twice the previous period; this fault "
+     "retransmits at the initial interval forever (RFC 5944 3.6.3)"},
+    {Fault::MnRegisterFasterThanOncePerSecond, Role::MobileNode, "mn-register-faster-than-once-per-second",
+     "the minimum time between Registration Requests MUST NOT be less than 1 second; this fault retransmits after "
+     "250 ms and registers again at once after a move (RFC 5944 3.6.3, 3.6)"},
+    {Fault::MnReuseIdentification, Role::MobileNode, "mn-reuse-identification",
+     "when timestamps are used, a new registration Identification is chosen for each retransmission, and the "
+     "Identification in a new Registration Request MUST NOT be the same as in an immediately preceding Request; this "
+     "fault retransmits with the same Identification (RFC 5944 3.6.3, 5.7)"},
+    {Fault::MnIgnoreIdentificationResync, Role::MobileNode, "mn-ignore-identification-resync",
+     "on Code 133 the mobile node MUST adjust the parameters it uses to compute the Identification field based upon "
+     "the information in the Registration Reply before issuing any future Registration Requests; this fault keeps its "
+     "own clock (RFC 5944 3.6.2.3, 5.7.1)"},
+    {Fault::MnAcceptWrongIdentification, Role::MobileNode, "mn-accept-wrong-identification",
+     "a Registration Reply whose low-order 32 bits of Identification differ from those of the most recent Request "
+     "sent to the replying agent MUST be silently discarded; this fault accepts it (RFC 5944 3.6.2.1)"},
+    {Fault::MnAcceptUnauthenticatedReply, Role::MobileNode, "mn-accept-unauthenticated-reply",
+     "a Registration Reply from the home agent without exactly one valid Mobile-Home Authentication Extension MUST be "
+     "silently discarded; this fault accepts it (RFC 5944 3.6.2.1 b)"},
+    {Fault::MnRenewAfterExpiry, Role::MobileNode, "mn-renew-after-expiry",
+     "a mobile node registered on a foreign network SHOULD re-register before the expiration of the Lifetime of its "
+     "registration; this fault re-registers one second after it expired (RFC 5944 3.6.2.2)"},
+    {Fault::MnLifetimeExceedsAdvertised, Role::MobileNode, "mn-lifetime-exceeds-advertised",
+     "when registering with a foreign agent the Lifetime SHOULD NOT exceed the Registration Lifetime of the Agent "
+     "Advertisement; this fault requests the configured lifetime regardless (RFC 5944 3.6.1.2)"},
+    {Fault::MnDecapsulationBitViaForeignAgent, Role::MobileNode, "mn-d-bit-via-foreign-agent",
+     "the mobile node SHOULD set the 'D' bit if it is registering with a co-located care-of address; otherwise the "
+     "'D' bit MUST NOT be set; this fault sets it when registering through a foreign agent (RFC 5944 3.6.1.2)"},
+    {Fault::MnColocatedSourceHomeAddress, Role::MobileNode, "mn-colocated-source-home-address",
+     "when registering on a foreign network with a co-located care-of address, the IP source address MUST be the "
+     "care-of address; this fault sends from the home address (RFC 5944 3.6.1.1)"},
+    {Fault::MnNoDeregistrationAtHome, Role::MobileNode, "mn-no-deregistration-at-home",
+     "a mobile node that detects it has returned to its home network SHOULD deregister with its home agent; this "
+     "fault sends no deregistration (RFC 5944 2.4.3, 3.6.1.2)"},
+    {Fault::MnNoGratuitousArpAtHome, Role::MobileNode, "mn-no-gratuitous-arp-at-home",
+     "before transmitting the (de)Registration Request message to its home agent, the mobile node MUST transmit a "
+     "gratuitous ARP on its home network as a local broadcast; this fault sends none (RFC 5944 4.6)"},
+    {Fault::MnGratuitousArpAfterRequest, Role::MobileNode, "mn-gratuitous-arp-after-request",
+     "on returning home the mobile node performs a gratuitous ARP for itself and then transmits its Registration "
+     "Request, in this order (MUST); this fault sends the gratuitous ARP only after the reply (RFC 5944 4.6)"},
+    {Fault::MnAnswerArpWhileAway, Role::MobileNode, "mn-answer-arp-while-away",
+     "while the mobile node is away from home, it MUST NOT reply to ARP Requests in which the target IP address is "
+     "its own home address (unless unicast by its foreign agent); this fault answers every one (RFC 5944 4.6)"},
+    {Fault::MnRequestTtlNot255, Role::MobileNode, "mn-request-ttl-not-255",
+     "in Registration Requests sent by a mobile node the Time to Live field in the IP header MUST be set to 255; this "
+     "fault sends TTL 64 (RFC 3024 3.2, 4.1.1)"},
+    {Fault::MnUdpTunnelRequestAfterAuth, Role::MobileNode, "mn-udp-tunnel-request-after-auth",
+     "the mobile node MUST place the UDP Tunnel Request Extension before the Mobile-Home Authentication Extension; "
+     "this fault appends it after (RFC 3519 4.4)"},
+    {Fault::MnUdpTunnelWithoutReply, Role::MobileNode, "mn-udp-tunnel-without-reply",
+     "a mobile node that included a UDP Tunnel Request but receives a reply without a UDP Tunnel Reply extension MUST "
+     "NOT use UDP tunnelling; this fault tunnels over UDP anyway (RFC 3519 4.4)"},
+    {Fault::MnNoKeepalive, Role::MobileNode, "mn-no-keepalive",
+     "the non-HA endpoint of a Mobile IP UDP tunnel MUST send a keepalive packet if no other packet to the HA has "
+     "been sent in K seconds; this fault sends none (RFC 3519 4.9)"},
+    {Fault::MnUdpTunnelRequestViaForeignAgent, Role::MobileNode, "mn-udp-tunnel-request-via-fa",
+     "the UDP Tunnel Request Extension SHALL NOT be used by the mobile node when it is registering with a foreign "
+     "agent care-of address; this fault includes it (RFC 3519 4.4)"},
 }};
 
 constexpr bool faults_in_enum_order() {

@@ -11,7 +11,7 @@
 
 namespace mipvpn::agents {
 
-enum class Role { HomeAgent };
+enum class Role { HomeAgent, MobileNode };
 
 enum class Fault : unsigned {
   ReplyWithoutSa,
@@ -51,6 +51,30 @@ enum class Fault : unsigned {
   UdpTunnelWithoutNat,
   IpInIpDespiteUdpTunnel,
   UdpLifetimeNotCapped,
+  // Mobile node (agents/mn)
+  MnNoSolicitationBackoff,
+  MnSolicitationTtlNot1,
+  MnDiscardAdvertisementReservedBits,
+  MnIgnoreForeignAgentReboot,
+  MnRetransmitWithoutBackoff,
+  MnRegisterFasterThanOncePerSecond,
+  MnReuseIdentification,
+  MnIgnoreIdentificationResync,
+  MnAcceptWrongIdentification,
+  MnAcceptUnauthenticatedReply,
+  MnRenewAfterExpiry,
+  MnLifetimeExceedsAdvertised,
+  MnDecapsulationBitViaForeignAgent,
+  MnColocatedSourceHomeAddress,
+  MnNoDeregistrationAtHome,
+  MnNoGratuitousArpAtHome,
+  MnGratuitousArpAfterRequest,
+  MnAnswerArpWhileAway,
+  MnRequestTtlNot255,
+  MnUdpTunnelRequestAfterAuth,
+  MnUdpTunnelWithoutReply,
+  MnNoKeepalive,
+  MnUdpTunnelRequestViaForeignAgent,
   Count_  // not a fault
 };
 

@@ -3,6 +3,8 @@
 // kernel's acknowledgement and reports its error.
 #pragma once
 
+#include <array>
+#include <cstdint>
 #include <optional>
 #include <string>
 
@@ -11,6 +13,17 @@
 #include "agents/common/ipv4.h"
 
 namespace mipvpn::agents {
+
+// A route in any table, optionally through a gateway (`ip route replace PREFIX [via GATEWAY] dev IFINDEX [onlink]
+// [src SOURCE] [table TABLE]`).
+struct RouteSpec {
+  Ipv4Prefix prefix;
+  int ifindex = 0;
+  std::optional<Tins::IPv4Address> gateway;
+  bool onlink = false;  // the gateway is on the link even without an address of its subnet (a foreign agent)
+  std::optional<Tins::IPv4Address> source;
+  uint32_t table = 254;  // RT_TABLE_MAIN
+};
 
 class RouteControl {
  public:
@@ -27,6 +40,19 @@ class RouteControl {
   std::string delete_route(const Ipv4Prefix& prefix, int ifindex);
   // `ip addr add ADDRESS/LEN dev IFINDEX`. An address already there is not an error.
   std::string add_address(const Tins::IPv4Address& address, unsigned prefix_length, int ifindex);
+  // `ip addr del ADDRESS/LEN dev IFINDEX`. An address that is not there is an error.
+  std::string delete_address(const Tins::IPv4Address& address, unsigned prefix_length, int ifindex);
+
+  // Routes in any table, through a gateway or not.
+  std::string replace_route(const RouteSpec& route);
+  std::string delete_route(const RouteSpec& route);
+  // `ip rule add from SOURCE/LEN lookup TABLE pref PRIORITY` and its deletion.
+  std::string add_rule(const Ipv4Prefix& source, uint32_t table, uint32_t priority);
+  std::string delete_rule(const Ipv4Prefix& source, uint32_t table, uint32_t priority);
+  // `ip neigh replace ADDRESS lladdr MAC dev IFINDEX nud permanent`, and its deletion: a link-layer address learned
+  // some other way than by ARP (a foreign agent's, from its Agent Advertisement, RFC 5944 4.6).
+  std::string replace_neighbor(const Tins::IPv4Address& address, const std::array<uint8_t, 6>& mac, int ifindex);
+  std::string delete_neighbor(const Tins::IPv4Address& address, int ifindex);
 
  private:
   std::string transact(void* message, size_t length);

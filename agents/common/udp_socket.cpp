@@ -41,6 +41,10 @@ PktinfoUdpSocket::PktinfoUdpSocket(uint16_t port) : port_(port), buffer_(65536) 
     errno = e;
     throw_errno("bind(0.0.0.0:" + std::to_string(port) + ")");
   }
+  if (port == 0) {  // an ephemeral port: remember which one the kernel chose
+    socklen_t len = sizeof sin;
+    if (::getsockname(fd_, reinterpret_cast<sockaddr*>(&sin), &len) == 0) port_ = ntohs(sin.sin_port);
+  }
 }
 
 PktinfoUdpSocket::~PktinfoUdpSocket() {

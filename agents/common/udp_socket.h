@@ -21,7 +21,8 @@ struct Datagram {
 
 class PktinfoUdpSocket {
  public:
-  // Binds 0.0.0.0:port (exclusively), non-blocking, IP_PKTINFO and SO_BROADCAST on. Throws std::system_error.
+  // Binds 0.0.0.0:port (exclusively; 0 = an ephemeral port, which port() then reports), non-blocking, IP_PKTINFO
+  // and SO_BROADCAST on. Throws std::system_error.
   explicit PktinfoUdpSocket(uint16_t port);
   ~PktinfoUdpSocket();
   PktinfoUdpSocket(const PktinfoUdpSocket&) = delete;
