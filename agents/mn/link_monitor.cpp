@@ -21,7 +21,7 @@ LinkMonitor::LinkMonitor(std::string interface) : interface_(std::move(interface
   if (fd_ < 0) throw std::system_error(errno, std::generic_category(), "netlink socket for link notifications");
   sockaddr_nl local{};
   local.nl_family = AF_NETLINK;
-  local.nl_groups = RTMGRP_LINK | RTMGRP_IPV4_IFADDR;
+  local.nl_groups = RTMGRP_LINK | RTMGRP_IPV4_IFADDR | RTMGRP_IPV4_ROUTE;
   if (::bind(fd_, reinterpret_cast<const sockaddr*>(&local), sizeof local) != 0) {
     const int e = errno;
     ::close(fd_);
@@ -33,20 +33,28 @@ LinkMonitor::~LinkMonitor() {
   if (fd_ >= 0) ::close(fd_);
 }
 
-bool LinkMonitor::drain() {
-  bool any = false;
+LinkMonitor::Changes LinkMonitor::drain() {
+  Changes c;
   char buf[16384];
   for (;;) {
     const ssize_t n = ::recv(fd_, buf, sizeof buf, MSG_DONTWAIT);
     if (n > 0) {
-      any = true;
+      int remaining = static_cast<int>(n);
+      for (auto* h = reinterpret_cast<nlmsghdr*>(buf); NLMSG_OK(h, remaining); h = NLMSG_NEXT(h, remaining)) {
+        if (h->nlmsg_type == RTM_NEWROUTE || h->nlmsg_type == RTM_DELROUTE) {
+          c.route = true;
+        } else {
+          c.link_or_address = true;
+        }
+      }
       continue;
     }
     if (n < 0 && errno == ENOBUFS) {  // notifications were lost: the snapshot catches up anyway
-      any = true;
+      c.link_or_address = true;
+      c.route = true;
       continue;
     }
-    return any;
+    return c;
   }
 }
 

@@ -1,4 +1,4 @@
-// Watches the mobile node's physical interface: an rtnetlink socket subscribed to link and IPv4 address changes
+// Watches the mobile node's physical interface: an rtnetlink socket subscribed to link, IPv4 address and route changes
 // wakes the event loop, and snapshot() reads the interface's current state (flags, link-layer address, IPv4
 // addresses). A change of address or carrier is how the mobile node notices that it moved (RFC 5944 2.4.2: "Other
 // mechanisms MAY also be used").
@@ -19,8 +19,12 @@ class LinkMonitor {
   LinkMonitor& operator=(const LinkMonitor&) = delete;
 
   int fd() const { return fd_; }
-  // Reads every queued notification (non-blocking); true when there was at least one (or the queue overflowed).
-  bool drain();
+  struct Changes {
+    bool link_or_address = false;  // (or the queue overflowed)
+    bool route = false;
+  };
+  // Reads every queued notification (non-blocking) and says what kind of change they announced.
+  Changes drain();
   // The interface as it is now.
   LinkState snapshot() const;
   int ifindex() const;  // 0 when the interface does not exist

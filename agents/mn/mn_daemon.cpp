@@ -54,6 +54,7 @@ int run_mobile_node(const MnConfig& config, const FaultSet& faults, Logger& log,
                                   a->destination.to_string();
         log.line((err ? "tx-failed " : "tx ") + route + " " + a->summary +
                  (err ? std::string(": ") + std::strerror(err) : std::string()));
+        if (err) node.on_request_not_sent(Now::current());
       } else if (const auto* s = std::get_if<SendSolicitation>(&action)) {
         const auto packet = build_ipv4_packet(s->source, s->destination, kProtoIcmp, s->icmp, s->ttl);
         const int err = agents->send(packet, link_destination_for(s->destination));
@@ -87,16 +88,20 @@ int run_mobile_node(const MnConfig& config, const FaultSet& faults, Logger& log,
   }
 
   loop.add(monitor->fd(), POLLIN, [&](short) {
-    if (!monitor->drain()) return;
-    const LinkState now_link = monitor->snapshot();
-    if (!now_link.exists) {
-      fatal = "interface " + config.interface + " vanished";
-      loop.stop();
-      return;
+    const LinkMonitor::Changes changes = monitor->drain();
+    if (changes.link_or_address) {
+      const LinkState now_link = monitor->snapshot();
+      if (!now_link.exists) {
+        fatal = "interface " + config.interface + " vanished";
+        loop.stop();
+        return;
+      }
+      if (now_link != link) {
+        link = now_link;
+        carry(node.on_link(link, Now::current()));
+      }
     }
-    if (now_link == link) return;
-    link = now_link;
-    carry(node.on_link(link, Now::current()));
+    if (changes.route) carry(node.on_routes_changed(Now::current()));
   });
   loop.add(agents->fd(), POLLIN, [&](short) {
     for (int i = 0; i < kMaxPerWake; ++i) {

@@ -379,6 +379,8 @@ void MobileNode::transmit(const Now& now, Output& out) {
   p.sent = now.mono;
   ++p.transmissions;
   ++requests_sent_;
+  p.unsent = false;
+  p.previous_request = last_request_;
   last_request_ = now.mono;
   if (destination == home_agent_) last_sent_to_ha_ = now.mono;
   // "Each successive retransmission timeout period SHOULD be at least twice the previous period, as long as that is
@@ -711,6 +713,23 @@ Output MobileNode::on_keepalive_reply(const Now&) {
 }
 
 void MobileNode::note_sent_to_home_agent(const Now& now) { last_sent_to_ha_ = now.mono; }
+
+void MobileNode::on_request_not_sent(const Now&) {
+  if (!pending_ || pending_->unsent) return;
+  pending_->unsent = true;
+  if (pending_->transmissions > 0) --pending_->transmissions;
+  if (requests_sent_ > 0) --requests_sent_;
+  last_request_ = pending_->previous_request;
+}
+
+Output MobileNode::on_routes_changed(const Now& now) {
+  Output out;
+  if (pending_ && pending_->unsent) {
+    out.log.push_back("routing changed: sending the request that could not leave before");
+    transmit(now, out);
+  }
+  return out;
+}
 
 std::optional<steady_clock::time_point> MobileNode::next_deadline() const {
   std::optional<steady_clock::time_point> next;

@@ -132,6 +132,11 @@ class MobileNode {
   // A UDP payload received on the registration socket (not tunnel data); `source` its IP source and UDP port.
   Output on_reply(std::span<const uint8_t> payload, const Endpoint& source, const Now& now);
   Output on_keepalive_reply(const Now& now);
+  // The daemon could not send the last SendRequest (e.g. no route yet: an address comes before its default route).
+  // It did not leave the host, so it does not count against the once-per-second limit, and it goes out as soon as
+  // the routing changes (on_routes_changed) or at its retransmission time, whichever is first.
+  void on_request_not_sent(const Now& now);
+  Output on_routes_changed(const Now& now);
   // Data the daemon sent to the home agent through the UDP tunnel (RFC 3519 4.9: a keepalive is due only after K
   // seconds without "any signalling or data traffic").
   void note_sent_to_home_agent(const Now& now);
@@ -172,6 +177,8 @@ class MobileNode {
     std::chrono::steady_clock::time_point due;                   // next transmission
     std::chrono::milliseconds timeout{0};                        // current retransmission timeout
     unsigned transmissions = 0;
+    bool unsent = false;  // the last transmission failed locally
+    std::optional<std::chrono::steady_clock::time_point> previous_request;  // last_request_ before it
   };
   struct Registration {
     Target target;
