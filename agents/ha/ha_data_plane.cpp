@@ -235,7 +235,7 @@ void HaDataPlane::on_raw(RawIpSocket& socket, short) {
     }
     if (outer->destination != ha_.config().address) continue;  // not ours (bound socket: should not happen)
     const Encapsulation* enc = encapsulation(*type);
-    auto inner = enc->decapsulate(ipv4_payload(p->bytes, *outer), {outer->source, outer->destination}, &why);
+    auto inner = enc->decapsulate(ipv4_payload(p->bytes, *outer), {outer->source, outer->destination, outer->ttl}, &why);
     if (!inner) {
       drop("drop " + std::string(encapsulation_name(*type)) + " from " + outer->source.to_string() + ": " + why);
       continue;
