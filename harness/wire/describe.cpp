@@ -3,6 +3,8 @@
 #include "harness/wire/bytes.h"
 #include "harness/wire/checksum.h"
 #include "harness/wire/codes.h"
+#include "harness/wire/format.h"
+#include "harness/wire/mip_extensions.h"
 
 #include <cstdio>
 #include <span>
@@ -19,19 +21,8 @@ std::string mac_at(const uint8_t* p) {
   return buf;
 }
 
-std::string hex(uint64_t v, int width) {
-  char buf[24];
-  std::snprintf(buf, sizeof buf, "0x%0*llx", width, static_cast<unsigned long long>(v));
-  return buf;
-}
-
-// Letters of the set bits, most significant first; "-" when none is set.
-std::string flag_letters(unsigned value, const char* letters, unsigned top_bit, int count) {
-  std::string s;
-  for (int i = 0; i < count; ++i)
-    if (value & (top_bit >> i)) s += letters[i];
-  return s.empty() ? "-" : s;
-}
+using detail::flag_letters;
+using detail::hex;
 
 std::string describe_ip(Bytes pkt, int depth);
 
@@ -228,19 +219,8 @@ std::string describe_frame(const uint8_t* data, size_t len, LinkType link) {
 std::string describe_extensions(const std::vector<Extension>& exts) {
   std::string s = "[";
   for (size_t i = 0; i < exts.size(); ++i) {
-    const auto& e = exts[i];
     if (i) s += ", ";
-    s += registration_extension_name(e.type);
-    if (is_auth_extension(e.type)) {
-      if (e.body.size() < 4) {
-        s += " len=" + std::to_string(e.body.size());
-      } else {
-        s += " spi=" + std::to_string(detail::load32(e.body.data()));
-        if (e.body.size() != 20) s += " auth-len=" + std::to_string(e.body.size() - 4);
-      }
-    } else if (e.type != Pad) {
-      s += " len=" + std::to_string(e.body.size());
-    }
+    s += describe_extension(exts[i]);
   }
   return s + "]";
 }

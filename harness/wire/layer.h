@@ -68,7 +68,8 @@ struct DecodedFrame {
   const Layer* find(std::string_view protocol) const;
 };
 
-enum class LinkType { Ethernet, RawIP };
+// How a capture's frames start (pcap link types EN10MB, RAW/IPV4, LINUX_SLL, LINUX_SLL2).
+enum class LinkType { Ethernet, RawIP, LinuxSll, LinuxSll2 };
 
 // What a layer decoder hands back to the dispatcher.
 enum class NextKind {
@@ -100,6 +101,7 @@ struct IpContext {
   bool in_plaintext = false;
   uint16_t src_port = 0;  // of the enclosing UDP datagram when the layer rides UDP (RFC 3519, RFC 3948), else 0
   uint16_t dst_port = 0;
+  uint16_t udp_checksum = 0;  // of that UDP datagram (RFC 3948 2.1 wants 0 for ESP-in-UDP)
 };
 
 class EspKeyring;  // harness/wire/esp_keys.h
