@@ -10,7 +10,7 @@
 #include "agents/common/ipv4_packet.h"
 #include "agents/common/tunnel_endpoint.h"
 #include "agents/common/udp_tunnel_data.h"
-#include "harness/wire/checksum.h"
+#include "harness/wire/tunnel_data.h"
 
 namespace mipvpn::agents::mn {
 namespace {
@@ -35,21 +35,10 @@ bool same_route(const std::optional<RouteSpec>& a, const std::optional<RouteSpec
          a->ifindex == b->ifindex && a->gateway == b->gateway && a->onlink == b->onlink && a->table == b->table;
 }
 
-// An ICMP Echo Request (RFC 792) from the home address to the home agent: the RFC 3519 4.9 keepalive.
+// The RFC 3519 4.9 keepalive's inner packet: an ICMP Echo Request from the home address to the home agent.
 std::vector<uint8_t> keepalive_packet(const Tins::IPv4Address& home_address, const Tins::IPv4Address& home_agent,
                                       uint16_t sequence) {
-  static constexpr std::string_view kText = "mipvpn mn keepalive";
-  std::vector<uint8_t> icmp(8 + kText.size(), 0);
-  icmp[0] = 8;  // Echo Request
-  icmp[4] = static_cast<uint8_t>(MobileNode::kKeepaliveIdentifier >> 8);
-  icmp[5] = static_cast<uint8_t>(MobileNode::kKeepaliveIdentifier & 0xff);
-  icmp[6] = static_cast<uint8_t>(sequence >> 8);
-  icmp[7] = static_cast<uint8_t>(sequence & 0xff);
-  std::memcpy(icmp.data() + 8, kText.data(), kText.size());
-  const uint16_t sum = wire::internet_checksum(icmp);
-  icmp[2] = static_cast<uint8_t>(sum >> 8);
-  icmp[3] = static_cast<uint8_t>(sum & 0xff);
-  return build_ipv4_packet(home_address, home_agent, kProtoIcmp, icmp);
+  return wire::make_keepalive(home_address, home_agent, MobileNode::kKeepaliveIdentifier, sequence).payload();
 }
 
 }  // namespace

@@ -285,7 +285,8 @@ milliseconds MobileNode::max_retransmission() const {
   return std::max(max, milliseconds(config_.retransmission.initial_ms));
 }
 
-void MobileNode::start_request(const Target& t, bool deregistration, const Now& now, Output& out) {
+void MobileNode::start_request(const Target& t, bool deregistration, const Now& now, Output& out,
+                               std::optional<steady_clock::time_point> not_before) {
   Pending p;
   p.target = t;
   p.deregistration = deregistration;
@@ -296,6 +297,7 @@ void MobileNode::start_request(const Target& t, bool deregistration, const Now& 
   if (last_request_ && !faults_.has(Fault::MnRegisterFasterThanOncePerSecond)) {
     p.due = std::max(p.due, *last_request_ + kMinRequestSpacing);
   }
+  if (not_before) p.due = std::max(p.due, *not_before);
   pending_ = p;
   if (pending_->due <= now.mono) transmit(now, out);
 }
@@ -485,8 +487,11 @@ void MobileNode::handle_accept(const ReplyCheck& check, const Now& now, Output& 
     // leaving room for retransmissions.
     const auto margin = std::max<steady_clock::duration>(seconds(1), lifetime / 4);
     r.renew_at = std::max(r.started + seconds(1), *r.expires - margin);
-    if (faults_.has(Fault::MnRenewAfterExpiry)) r.renew_at = *r.expires + seconds(1);
     renew_text = "renewal in " + seconds_text(*r.renew_at - now.mono);
+    if (faults_.has(Fault::MnRenewAfterExpiry)) {  // re-registers only once the registration has expired
+      r.renew_at.reset();
+      renew_text = "renewal 1 s after expiry (fault mn-renew-after-expiry)";
+    }
   }
   if (p.udp_requested) {
     const auto& u = check.udp_tunnel_reply;
@@ -760,9 +765,14 @@ Output MobileNode::on_timer(const Now& now) {
   if (registration_ && registration_->expires && *registration_->expires <= now.mono) {
     out.log.push_back("registration with care-of " + registration_->target.care_of_address.to_string() + " expired");
     const Target t = registration_->target;
+    const auto expired = *registration_->expires;
     registration_.reset();
     if (target_) set_data_plane(data_plane_for(*target_), out);
-    if (!pending_ && target_ && *target_ == t) start_request(t, false, now, out);
+    if (!pending_ && target_ && *target_ == t) {
+      std::optional<steady_clock::time_point> not_before;
+      if (faults_.has(Fault::MnRenewAfterExpiry)) not_before = expired + seconds(1);
+      start_request(t, false, now, out, not_before);
+    }
   }
   if (registration_ && !pending_ && registration_->renew_at && *registration_->renew_at <= now.mono) {
     registration_->renew_at.reset();

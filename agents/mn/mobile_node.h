@@ -195,7 +195,8 @@ class MobileNode {
   Target choose_target(const Now& now, Output& out);
   void reevaluate(const Now& now, Output& out);
   void begin(const Target& target, const Now& now, Output& out);
-  void start_request(const Target& target, bool deregistration, const Now& now, Output& out);
+  void start_request(const Target& target, bool deregistration, const Now& now, Output& out,
+                     std::optional<std::chrono::steady_clock::time_point> not_before = std::nullopt);
   void transmit(const Now& now, Output& out);
   void handle_accept(const ReplyCheck& check, const Now& now, Output& out);
   void handle_denial(const ReplyCheck& check, const Now& now, Output& out);

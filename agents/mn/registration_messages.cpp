@@ -5,6 +5,7 @@
 
 #include "harness/wire/authentication.h"
 #include "harness/wire/codes.h"
+#include "harness/wire/mip_extensions.h"
 #include "harness/wire/registration_request.h"
 
 namespace mipvpn::agents::mn {
@@ -28,12 +29,12 @@ std::string flags_text(uint8_t f) {
 }
 
 wire::Extension udp_tunnel_request_extension(const UdpTunnelRequestFields& f) {
-  wire::Extension e;
-  e.type = kUdpTunnelRequestType;
-  // Sub-Type 0, Reserved 1, F|R|Reserved 2, Encapsulation, Reserved 3 (two bytes, "MUST be set to 0 on sending").
-  e.body = {0, 0, static_cast<uint8_t>((f.force ? 0x80 : 0) | (f.registration_through_fa ? 0x40 : 0)),
-            f.encapsulation, 0, 0};
-  return e;
+  // Reserved fields "MUST be set to 0 on sending" (RFC 3519 3.1).
+  wire::UdpTunnelRequestExtension e;
+  e.f = f.force;
+  e.r = f.registration_through_fa;
+  e.encapsulation = f.encapsulation;
+  return e.to_extension();
 }
 
 std::vector<uint8_t> build_registration_request(const RequestFields& fields, const SecurityAssociation& mn_ha,
@@ -50,11 +51,12 @@ std::vector<uint8_t> build_registration_request(const RequestFields& fields, con
 }
 
 std::optional<UdpTunnelReplyFields> parse_udp_tunnel_reply(const wire::Extension& e) {
-  if (e.type != kUdpTunnelReplyType || e.body.size() != 6 || e.body[0] != 0) return std::nullopt;
+  auto r = wire::UdpTunnelReplyExtension::from(e);
+  if (!r || r.value().sub_type != 0) return std::nullopt;
   UdpTunnelReplyFields f;
-  f.code = e.body[1];
-  f.forced = (e.body[2] & 0x80) != 0;
-  f.keepalive_s = static_cast<uint16_t>((e.body[4] << 8) | e.body[5]);
+  f.code = r.value().reply_code;
+  f.forced = r.value().f;
+  f.keepalive_s = r.value().keepalive_interval;
   return f;
 }
 

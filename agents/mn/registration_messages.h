@@ -1,6 +1,6 @@
 // The mobile node's registration messages: building a Registration Request with its extensions in the order RFC
 // 5944 3.6.1.3 requires, and the validity checks of a Registration Reply (3.6.2.1). RFC 3519 UDP Tunnel Request
-// (type 144) and Reply (type 44) bodies. Socket-free.
+// (type 144) and Reply (type 44) through the typed views of harness/wire/mip_extensions.h. Socket-free.
 #pragma once
 
 #include <cstdint>
@@ -17,8 +17,7 @@
 
 namespace mipvpn::agents::mn {
 
-inline constexpr uint8_t kUdpTunnelRequestType = 144;  // RFC 3519 3.1
-inline constexpr uint8_t kUdpTunnelReplyType = 44;     // RFC 3519 3.2
+inline constexpr uint8_t kUdpTunnelReplyType = wire::UdpTunnelReply;  // RFC 3519 3.2
 
 struct RequestFields {
   uint8_t flags = 0;  // S B D M G r T x (wire::RegistrationRequest::kFlag*)
