@@ -276,6 +276,27 @@ void MobileNode::send_solicitation(const Now& now, Output& out) {
 // ---------------------------------------------------------------------------------------------------------------
 // Registration
 
+double MobileNode::RequestBudget::available(steady_clock::time_point now) const {
+  if (!updated) return tokens;
+  return std::min(kBurst, tokens + std::chrono::duration<double>(now - *updated).count());
+}
+
+steady_clock::time_point MobileNode::RequestBudget::earliest(steady_clock::time_point now) const {
+  const double have = available(now);
+  if (have >= 1.0) return now;
+  return now + std::chrono::ceil<steady_clock::duration>(std::chrono::duration<double>(1.0 - have));
+}
+
+void MobileNode::RequestBudget::spend(steady_clock::time_point now) {
+  tokens = std::max(0.0, available(now) - 1.0);
+  updated = now;
+}
+
+void MobileNode::RequestBudget::refund(steady_clock::time_point now) {
+  tokens = std::min(kBurst, available(now) + 1.0);
+  updated = now;
+}
+
 milliseconds MobileNode::max_retransmission() const {
   milliseconds max{config_.retransmission.max_ms};
   // "The maximum time until a new Registration Request is sent SHOULD be no greater than the requested Lifetime"
@@ -293,9 +314,11 @@ void MobileNode::start_request(const Target& t, bool deregistration, const Now& 
   p.timeout = faults_.has(Fault::MnRegisterFasterThanOncePerSecond) ? kFaultRetransmission
                                                                      : milliseconds(config_.retransmission.initial_ms);
   p.due = now.mono;
-  // "a mobile node MUST NOT attempt to register more often than once per second" (3.6)
-  if (last_request_ && !faults_.has(Fault::MnRegisterFasterThanOncePerSecond)) {
-    p.due = std::max(p.due, *last_request_ + kMinRequestSpacing);
+  if (!faults_.has(Fault::MnRegisterFasterThanOncePerSecond)) {
+    // "In the absence of link-layer indications, a mobile node MUST NOT attempt to register more often than once per
+    // second." (3.6) With one, the average rule of 2.4.2 still holds through the budget.
+    if (last_request_ && !link_indication_) p.due = std::max(p.due, *last_request_ + kMinRequestSpacing);
+    p.due = std::max(p.due, budget_.earliest(now.mono));
   }
   if (not_before) p.due = std::max(p.due, *not_before);
   pending_ = p;
@@ -384,6 +407,8 @@ void MobileNode::transmit(const Now& now, Output& out) {
   p.unsent = false;
   p.previous_request = last_request_;
   last_request_ = now.mono;
+  budget_.spend(now.mono);
+  link_indication_ = false;
   if (destination == home_agent_) last_sent_to_ha_ = now.mono;
   // "Each successive retransmission timeout period SHOULD be at least twice the previous period, as long as that is
   // less than the maximum" (3.6.3)
@@ -655,6 +680,7 @@ Output MobileNode::on_link(const LinkState& link, const Now& now) {
     }
     out.log.push_back("link: addresses of " + config_.interface + ": " + (list.empty() ? "none" : list));
   }
+  if (before.up != link.up || before.addresses != link.addresses) link_indication_ = true;
   bool home_present = false;
   for (const InterfaceAddress& a : link.addresses) home_present = home_present || a.address == config_.home_address;
   if (!home_present) added_home_address_ = false;
@@ -719,12 +745,13 @@ Output MobileNode::on_keepalive_reply(const Now&) {
 
 void MobileNode::note_sent_to_home_agent(const Now& now) { last_sent_to_ha_ = now.mono; }
 
-void MobileNode::on_request_not_sent(const Now&) {
+void MobileNode::on_request_not_sent(const Now& now) {
   if (!pending_ || pending_->unsent) return;
   pending_->unsent = true;
   if (pending_->transmissions > 0) --pending_->transmissions;
   if (requests_sent_ > 0) --requests_sent_;
   last_request_ = pending_->previous_request;
+  budget_.refund(now.mono);
 }
 
 Output MobileNode::on_routes_changed(const Now& now) {

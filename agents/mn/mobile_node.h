@@ -167,6 +167,18 @@ class MobileNode {
       return location == o.location && care_of_address == o.care_of_address && agent_address == o.agent_address;
     }
   };
+  // "the mobile node MUST NOT register more frequently than once per second on average" (2.4.2): a token bucket of
+  // one request per second holding at most two, so a move announced by the link (3.6: the once-per-second rule is
+  // for "the absence of link-layer indications") is registered at once even right after another request.
+  struct RequestBudget {
+    static constexpr double kBurst = 2.0;
+    double tokens = kBurst;
+    std::optional<std::chrono::steady_clock::time_point> updated;
+    double available(std::chrono::steady_clock::time_point now) const;
+    std::chrono::steady_clock::time_point earliest(std::chrono::steady_clock::time_point now) const;
+    void spend(std::chrono::steady_clock::time_point now);
+    void refund(std::chrono::steady_clock::time_point now);
+  };
   struct Pending {
     Target target;
     bool deregistration = false;
@@ -227,6 +239,8 @@ class MobileNode {
   bool data_plane_applied_ = false;
   bool added_home_address_ = false;  // the home address on the interface is there because we asked for it
   std::optional<std::chrono::steady_clock::time_point> last_request_;
+  RequestBudget budget_;
+  bool link_indication_ = false;  // the link announced a move (carrier or address change) since the last request
   std::optional<uint8_t> last_reply_code_;
   std::string last_reply_text_;
   unsigned requests_sent_ = 0;

@@ -345,15 +345,30 @@ TEST_F(MobileNodeTest, HomeAtStartDeregistersOnce) {
   EXPECT_FALSE(mn_->solicitations().searching());
 }
 
-TEST_F(MobileNodeTest, AtMostOneRequestPerSecond) {
+TEST_F(MobileNodeTest, MovesAnnouncedByTheLinkRegisterAtOnceButOncePerSecondOnAverage) {
+  register_colocated(kCoA);
+  // The link announced a move (new address): register at once even 300 ms after the last request (3.6).
+  advance(300ms);
+  EXPECT_EQ(actions_of<SendRequest>(mn_->on_link(foreign_link(kCoA2), now_)).size(), 1u);
+  // A third move 300 ms later exceeds "once per second on average" (2.4.2): it waits for the budget.
+  advance(300ms);
+  EXPECT_TRUE(actions_of<SendRequest>(mn_->on_link(foreign_link(kCoA), now_)).empty());
+  auto sent = run_until(t0().plus(2s));
+  ASSERT_FALSE(sent.empty());
+  EXPECT_EQ(sent[0].first.mono, t0().plus(1000ms).mono);
+  EXPECT_EQ(decode_request(sent[0].second).care_of_address(), kCoA);
+}
+
+TEST_F(MobileNodeTest, MovesWithoutALinkIndicationWaitOneSecondAfterTheLastRequest) {
   register_colocated(kCoA);
   advance(300ms);
-  Output out = mn_->on_link(foreign_link(kCoA2), now_);
-  EXPECT_TRUE(actions_of<SendRequest>(out).empty()) << "3.6: not more often than once per second";
+  // An advertisement from the home agent (no link-layer indication): not within 1 s of the last request (3.6).
+  const Advert ha{.source = kHa, .flags = wire::AgentAdvertisement::kFlagH, .care_of = {}};
+  EXPECT_TRUE(actions_of<SendRequest>(mn_->on_advertisement(ha.message(), now_)).empty());
   auto sent = run_until(t0().plus(1s));
   ASSERT_EQ(sent.size(), 1u);
   EXPECT_EQ(sent[0].first.mono, t0().plus(1s).mono);
-  EXPECT_EQ(decode_request(sent[0].second).care_of_address(), kCoA2);
+  EXPECT_EQ(decode_request(sent[0].second).lifetime(), 0);
 }
 
 TEST_F(MobileNodeTest, RequestThatCouldNotLeaveGoesOutWhenRoutesChange) {
