@@ -2,7 +2,7 @@
 # Installs the Debian packages mipvpn needs, only those that are missing, so `make` works on a fresh Debian 12.
 set -eu
 PACKAGES="build-essential cmake pkg-config libtins-dev libpcap-dev libboost-program-options-dev nlohmann-json3-dev
-libgtest-dev libssl-dev iproute2 ethtool iputils-ping tshark python3 python3-jsonschema"
+libgtest-dev libssl-dev iproute2 ethtool iputils-ping nftables tshark python3 python3-jsonschema"
 missing=""
 for p in $PACKAGES; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -82,6 +82,41 @@ constexpr std::array<FaultInfo, static_cast<size_t>(Fault::Count_)> kFaults{{
     {Fault::AcceptFaHaWithoutSa, Role::HomeAgent, "accept-fa-ha-without-sa",
      "a request carrying a Foreign-Home Authentication Extension from a foreign agent with which the HA shares no "
      "security association MUST be discarded; this fault processes it (RFC 5944 3.8.2.1 d)"},
+    {Fault::NoGratuitousArpOnFirstBinding, Role::HomeAgent, "no-gratuitous-arp-on-first-binding",
+     "when registering a binding for a mobile node for which the home agent previously had no binding, the home agent "
+     "MUST transmit a gratuitous ARP on behalf of the mobile node; this fault sends none (RFC 5944 4.6)"},
+    {Fault::NoGratuitousArpOnDeregistration, Role::HomeAgent, "no-gratuitous-arp-on-deregistration",
+     "when the home agent accepts the mobile node's (de)Registration Request it MUST also transmit a gratuitous ARP "
+     "associating the home address with the mobile node's own link-layer address; this fault sends none "
+     "(RFC 5944 4.6)"},
+    {Fault::ProxyArpAfterDeregistration, Role::HomeAgent, "proxy-arp-after-deregistration",
+     "on an accepted deregistration the home agent stops using proxy ARP for the mobile node (it answers only for "
+     "home addresses with a registered mobility binding); this fault keeps answering ARP for it (RFC 5944 4.6)"},
+    {Fault::ReverseTunnelCheckOff, Role::HomeAgent, "reverse-tunnel-check-off",
+     "the home agent MUST implement, and by default SHOULD enable, the check that a binding has care-of address = "
+     "outer source and home address = inner source, and MUST silently discard other encapsulated packets; this fault "
+     "decapsulates and forwards them all (RFC 3024 4.3.2)"},
+    {Fault::TunnelToWrongAddress, Role::HomeAgent, "tunnel-to-wrong-address",
+     "the home agent tunnels the datagram to the mobile node's currently registered care-of address; this fault "
+     "tunnels to the next address after it (RFC 5944 4.2.3)"},
+    {Fault::SingleCopyForSimultaneousBindings, Role::HomeAgent, "single-copy-for-simultaneous-bindings",
+     "with simultaneous mobility bindings the home agent tunnels a copy to each care-of address in the binding list; "
+     "this fault tunnels only to the most recent one (RFC 5944 4.2.3)"},
+    {Fault::AcceptUnofferedEncapsulation, Role::HomeAgent, "accept-unoffered-encapsulation",
+     "the home agent MUST deny registrations if an unsupported form of tunneling is requested (code 139); this fault "
+     "accepts them and tunnels with IP-in-IP (RFC 3024 3.3, 4.3.1)"},
+    {Fault::NoUdpTunnelReply, Role::HomeAgent, "no-udp-tunnel-reply",
+     "the UDP Tunnel Reply Extension MUST be used in a Registration Reply when the home agent has received and "
+     "accepted a UDP Tunnel Request; this fault omits it while still tunnelling over UDP (RFC 3519 4.6)"},
+    {Fault::UdpTunnelWithoutNat, Role::HomeAgent, "udp-tunnel-without-nat",
+     "with matching source address and care-of address and no F flag the home agent SHOULD decline UDP tunnelling; "
+     "this fault assents and tunnels over UDP anyway (RFC 3519 4.6)"},
+    {Fault::IpInIpDespiteUdpTunnel, Role::HomeAgent, "ip-in-ip-despite-udp-tunnel",
+     "after MIP UDP tunnelling has been established for a binding, forward tunnelled packets MUST use MIP UDP "
+     "tunnelling, not IP-in-IP; this fault sends them IP-in-IP to the care-of address (RFC 3519 4.7)"},
+    {Fault::UdpLifetimeNotCapped, Role::HomeAgent, "udp-lifetime-not-capped",
+     "the home agent caps the Lifetime of UDP-tunnelled bindings at udp_tunnelling.max_lifetime (suggested 60 s); "
+     "this fault grants the ordinary maximum (RFC 3519 5.2)"},
     // Foreign agent: agent discovery (RFC 5944 2).
     {Fault::FaAdvertTtlNot1, Role::ForeignAgent, "advert-ttl-not-1",
      "\"The TTL for all Agent Advertisements MUST be set to 1\"; this fault sends them with TTL 64 (RFC 5944 2.1)"},

@@ -40,6 +40,18 @@ enum class Fault : unsigned {
   NoReplyOnAccept,
   ReplyOnExpiry,
   AcceptFaHaWithoutSa,
+  // Home agent data plane
+  NoGratuitousArpOnFirstBinding,
+  NoGratuitousArpOnDeregistration,
+  ProxyArpAfterDeregistration,
+  ReverseTunnelCheckOff,
+  TunnelToWrongAddress,
+  SingleCopyForSimultaneousBindings,
+  AcceptUnofferedEncapsulation,
+  NoUdpTunnelReply,
+  UdpTunnelWithoutNat,
+  IpInIpDespiteUdpTunnel,
+  UdpLifetimeNotCapped,
   // Foreign agent: agent discovery (RFC 5944 2).
   FaAdvertTtlNot1,
   FaAdvertWrongDestination,

@@ -712,7 +712,7 @@ std::optional<TimePoint> ForeignAgent::next_deadline() const {
 
 nlohmann::json ForeignAgent::visitors_json(TimePoint now) const {
   auto mac = [](const std::optional<MacAddress>& m) -> nlohmann::json {
-    return m ? nlohmann::json(m->to_string()) : nlohmann::json(nullptr);
+    return m ? nlohmann::json(mac_to_string(*m)) : nlohmann::json(nullptr);
   };
   auto secs = [&](TimePoint t) { return std::round(std::chrono::duration<double>(t - now).count() * 1000.0) / 1000.0; };
   auto common = [&](const Registration& r) {

@@ -8,12 +8,12 @@
 #include <optional>
 #include <vector>
 
-#include <tins/hw_address.h>
 #include <tins/ip_address.h>
+
+#include "agents/common/arp_packet.h"
 
 namespace mipvpn::agents::fa {
 
-using MacAddress = Tins::HWAddress<6>;
 using TimePoint = std::chrono::steady_clock::time_point;
 
 // RFC 3024 5: how a reverse-tunnelled mobile node hands its packets to the foreign agent.

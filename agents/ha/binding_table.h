@@ -9,6 +9,7 @@
 
 #include <tins/ip_address.h>
 
+#include "agents/common/encapsulation.h"
 #include "agents/common/ipv4.h"
 
 namespace mipvpn::agents::ha {
@@ -25,6 +26,10 @@ struct Binding {
   uint32_t spi = 0;             // of the SA the mobile node used
   Endpoint requester;           // where the accepting reply went (IP source and UDP source port of the request)
   Tins::IPv4Address reply_source;
+  // Data plane (RFC 5944 4.1, RFC 3024 4.3.1, RFC 3519 4.6): how datagrams for the home address are tunnelled.
+  EncapsulationType encapsulation = EncapsulationType::IpInIp;
+  std::optional<Endpoint> udp_tunnel;  // RFC 3519: tunnel data messages to this (NAT) address and port
+  bool reverse_tunnel = false;         // the request's T bit
 };
 
 class BindingTable {

@@ -21,10 +21,18 @@ bool HaConfig::serves(const Tins::IPv4Address& home_address) const {
   return false;
 }
 
+bool HaConfig::offers(EncapsulationType t) const {
+  for (EncapsulationType e : encapsulations) {
+    if (e == t) return true;
+  }
+  return false;
+}
+
 HaConfig parse_ha_config(const nlohmann::json& doc, const std::string& file) {
   const JsonObject root(doc, "", file);
   root.reject_unknown({"role", "address", "home_network", "max_lifetime", "simultaneous_bindings", "replay",
-                       "replay_tolerance_s", "control_socket", "mobile_nodes"});
+                       "replay_tolerance_s", "control_socket", "mobile_nodes", "data_plane", "home_interface",
+                       "encapsulations", "udp_tunnelling", "reverse_tunnel_check"});
   HaConfig cfg;
   const std::string role = root.string("role");
   if (role != "ha") root.fail("role", "expected \"ha\" (the role given by --role ha), got \"" + role + "\"");
@@ -57,6 +65,63 @@ HaConfig parse_ha_config(const nlohmann::json& doc, const std::string& file) {
     }
     cfg.control_socket = std::move(path);
   }
+
+  if (root.has("data_plane")) {
+    const JsonObject dp = root.object("data_plane");
+    dp.reject_unknown({"tunnel_device", "mtu"});
+    DataPlaneConfig d;
+    if (dp.has("tunnel_device")) d.tunnel_device = dp.string("tunnel_device");
+    if (d.tunnel_device.empty() || d.tunnel_device.size() > 15 || d.tunnel_device.find('/') != std::string::npos) {
+      dp.fail("tunnel_device", "expected an interface name of 1 to 15 bytes without '/', got \"" + d.tunnel_device +
+                                   "\"");
+    }
+    if (dp.has("mtu")) d.mtu = static_cast<unsigned>(dp.unsigned_integer("mtu", 576, 65535));
+    cfg.data_plane = d;
+    cfg.home_interface = root.string("home_interface");
+    if (cfg.home_interface.empty() || cfg.home_interface.size() > 15) {
+      root.fail("home_interface", "expected the home link's interface name (1 to 15 bytes), got \"" +
+                                      cfg.home_interface + "\"");
+    }
+  } else if (root.has("home_interface")) {
+    root.fail("home_interface", "expected only together with \"data_plane\" (the ARP handling is part of it)");
+  }
+  if (root.has("encapsulations")) {
+    const nlohmann::json& list = root.at("encapsulations", "an array of encapsulation names");
+    if (!list.is_array() || list.empty()) {
+      root.fail("encapsulations", "expected a non-empty array of \"ip-in-ip\", \"gre\", \"minimal\", " +
+                                      describe_json(list));
+    }
+    cfg.encapsulations.clear();
+    for (size_t i = 0; i < list.size(); ++i) {
+      auto t = list[i].is_string() ? encapsulation_by_name(list[i].get<std::string>()) : std::nullopt;
+      if (!t) {
+        throw ConfigException({file, root.child_path("encapsulations") + "/" + std::to_string(i),
+                               "expected \"ip-in-ip\", \"gre\" or \"minimal\", " + describe_json(list[i])});
+      }
+      if (!make_encapsulation(*t)) {
+        throw ConfigException({file, root.child_path("encapsulations") + "/" + std::to_string(i),
+                               "expected an encapsulation this build implements (ip-in-ip), got \"" +
+                                   std::string(encapsulation_name(*t)) + "\""});
+      }
+      if (!cfg.offers(*t)) cfg.encapsulations.push_back(*t);
+    }
+    if (!cfg.offers(EncapsulationType::IpInIp)) {
+      root.fail("encapsulations", "expected \"ip-in-ip\" among them (home agents MUST support it, RFC 5944 4.1)");
+    }
+  }
+  if (root.has("udp_tunnelling")) {
+    const JsonObject u = root.object("udp_tunnelling");
+    u.reject_unknown({"enabled", "keepalive_s", "max_lifetime", "force_allowed"});
+    cfg.udp_tunnelling.enabled = u.boolean("enabled");
+    if (u.has("keepalive_s")) {
+      cfg.udp_tunnelling.keepalive_s = static_cast<uint16_t>(u.unsigned_integer("keepalive_s", 0, 65535));
+    }
+    if (u.has("max_lifetime")) {
+      cfg.udp_tunnelling.max_lifetime = static_cast<uint16_t>(u.unsigned_integer("max_lifetime", 1, 65535));
+    }
+    if (u.has("force_allowed")) cfg.udp_tunnelling.force_allowed = u.boolean("force_allowed");
+  }
+  if (root.has("reverse_tunnel_check")) cfg.reverse_tunnel_check = root.boolean("reverse_tunnel_check");
 
   std::set<std::pair<uint32_t, uint32_t>> seen;
   for (const JsonObject& mn : root.objects("mobile_nodes")) {

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <tins/ip_address.h>
 
+#include "agents/common/encapsulation.h"
 #include "agents/common/ipv4.h"
 
 namespace mipvpn::agents::ha {
@@ -21,6 +22,20 @@ struct MobileNodeSa {
   std::string algorithm = "hmac-md5";
 };
 
+// The user-space tunnel device that holds the routes of bound home addresses (docs/machine.md: no kernel tunnels).
+struct DataPlaneConfig {
+  std::string tunnel_device = "mipha0";
+  unsigned mtu = 1480;  // 1500 minus the 20-byte outer header of IP-in-IP
+};
+
+// RFC 3519 NAT traversal as the home agent offers it.
+struct UdpTunnellingConfig {
+  bool enabled = false;
+  uint16_t keepalive_s = 110;  // Keepalive Interval sent in the UDP Tunnel Reply (RFC 3519 3.2, default K = 110 s)
+  uint16_t max_lifetime = 60;  // longest Lifetime granted to a UDP-tunnelled binding (RFC 3519 5.2 suggestion)
+  bool force_allowed = true;   // honour the F flag without a NAT (else Code 129, RFC 3519 4.6.1)
+};
+
 struct HaConfig {
   Tins::IPv4Address address;                 // the HA's unicast address
   Ipv4Prefix home_network;                   // home network prefix
@@ -30,6 +45,15 @@ struct HaConfig {
   double replay_tolerance_s = 7.0;           // RFC 5944 5.7.1 default
   std::optional<std::string> control_socket; // unix stream socket path
   std::vector<MobileNodeSa> mobile_nodes;
+  // The data plane runs only when `data_plane` is configured (registration-only otherwise, as the conformance
+  // harness's registration tests need).
+  std::optional<DataPlaneConfig> data_plane;
+  std::string home_interface;  // Ethernet interface of the home link (proxy and gratuitous ARP); needs data_plane
+  std::vector<EncapsulationType> encapsulations{EncapsulationType::IpInIp};  // offered; IP-in-IP always first
+  UdpTunnellingConfig udp_tunnelling;
+  bool reverse_tunnel_check = true;  // RFC 3024 4.3.2: MUST implement, SHOULD enable by default
+
+  bool offers(EncapsulationType t) const;
 
   const MobileNodeSa* find_sa(const Tins::IPv4Address& home_address, uint32_t spi) const;
   bool serves(const Tins::IPv4Address& home_address) const;  // some SA exists for it

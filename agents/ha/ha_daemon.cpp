@@ -13,6 +13,8 @@
 #include "agents/common/control_server.h"
 #include "agents/common/event_loop.h"
 #include "agents/common/udp_socket.h"
+#include "agents/common/udp_tunnel_data.h"
+#include "agents/ha/ha_data_plane.h"
 #include "agents/ha/home_agent.h"
 #include "harness/wire/codes.h"
 
@@ -59,12 +61,14 @@ int run_home_agent(const HaConfig& config, const FaultSet& faults, Logger& log, 
   EventLoop loop;
   std::unique_ptr<PktinfoUdpSocket> sock;
   std::unique_ptr<ControlServer> control;
+  std::unique_ptr<HaDataPlane> data_plane;
   try {
     sock = std::make_unique<PktinfoUdpSocket>(kRegistrationPort);
     if (faults.has(Fault::ReplyWrongSourceAddress) && !sock->allow_foreign_source()) {
       log.line(std::string("warning: IP_TRANSPARENT refused (") + std::strerror(errno) +
                "); replies from a foreign source address may fail");
     }
+    if (config.data_plane) data_plane = std::make_unique<HaDataPlane>(ha, loop, log, *sock);
     if (config.control_socket) {
       control = std::make_unique<ControlServer>(*config.control_socket, loop,
                                                 [&ha](std::string_view line) { return handle_control(ha, line); });
@@ -83,10 +87,21 @@ int run_home_agent(const HaConfig& config, const FaultSet& faults, Logger& log, 
         log.line("rx " + route + " len>" + std::to_string(d->payload.size()) + " => discarded: datagram truncated");
         continue;
       }
+      if (!d->payload.empty() && d->payload[0] == kTunnelDataType) {  // RFC 3519 3.3 tunnel data
+        if (data_plane) {
+          data_plane->on_tunnel_data(*d);
+        } else {
+          log.line("rx " + route + " tunnel data => discarded: no data plane configured");
+        }
+        continue;
+      }
       try {
         Outcome o = ha.process(d->payload, d->source, d->destination, Now::current());
         log.line("rx " + route + " len=" + std::to_string(d->payload.size()) + " " + o.request + " => " +
                  std::string(verdict_name(o.verdict)) + ": " + o.reason);
+        // RFC 5944 4.6 orders it: gratuitous ARP and proxy ARP start when the request is accepted; after an
+        // accepted deregistration they proceed "in parallel with" the reply.
+        if (data_plane) data_plane->apply(o.home_link);
         if (o.reply) send_reply(*sock, log, *o.reply, "");
       } catch (const std::exception& e) {  // never expected; one bad datagram must not end the daemon
         log.line("rx " + route + " len=" + std::to_string(d->payload.size()) + " => discarded: internal error: " +
@@ -100,15 +115,23 @@ int run_home_agent(const HaConfig& config, const FaultSet& faults, Logger& log, 
       loop.stop();
     }
   });
-  loop.set_timer([&ha] { return ha.next_expiry(); },
-                 [&] {
-                   for (const ExpiryEvent& ev : ha.expire(Now::current())) {
-                     log.line("expired binding HoA=" + ev.binding.home_address.to_string() +
-                              " CoA=" + ev.binding.care_of_address.to_string() + " id=" +
-                              hex64(ev.binding.identification) + " (no reply, RFC 5944 3.8)");
-                     if (ev.reply) send_reply(*sock, log, *ev.reply, "fault reply-on-expiry");
-                   }
-                 });
+  loop.set_timer(
+      [&]() -> std::optional<std::chrono::steady_clock::time_point> {
+        auto next = ha.next_expiry();
+        auto dp = data_plane ? data_plane->next_deadline() : std::nullopt;
+        if (!next || (dp && *dp < *next)) next = dp;
+        return next;
+      },
+      [&] {
+        for (const ExpiryEvent& ev : ha.expire(Now::current())) {
+          log.line("expired binding HoA=" + ev.binding.home_address.to_string() +
+                   " CoA=" + ev.binding.care_of_address.to_string() + " id=" + hex64(ev.binding.identification) +
+                   " (no reply, RFC 5944 3.8)");
+          if (data_plane) data_plane->apply(ev.home_link);
+          if (ev.reply) send_reply(*sock, log, *ev.reply, "fault reply-on-expiry");
+        }
+        if (data_plane) data_plane->fire(std::chrono::steady_clock::now());
+      });
 
   std::string fault_list;
   for (const std::string& n : faults.names()) fault_list += (fault_list.empty() ? "" : ",") + n;
@@ -118,9 +141,16 @@ int run_home_agent(const HaConfig& config, const FaultSet& faults, Logger& log, 
            (config.simultaneous_bindings ? "true" : "false") + " mobile_nodes=" +
            std::to_string(config.mobile_nodes.size()) +
            " control_socket=" + (config.control_socket ? *config.control_socket : "-") +
-           " faults=" + (fault_list.empty() ? "-" : fault_list));
+           " faults=" + (fault_list.empty() ? "-" : fault_list) +
+           (data_plane ? " data_plane: " + data_plane->describe() : std::string(" data_plane=-")));
   if (!loop.run()) {
     log.line(std::string("error: poll failed: ") + std::strerror(errno));
+    return 1;
+  }
+  if (data_plane && data_plane->fatal()) {
+    log.line("error: " + *data_plane->fatal() + ", exiting");
+    std::fprintf(stderr, "mipd: %s\n", data_plane->fatal()->c_str());
+    control.reset();
     return 1;
   }
   control.reset();  // removes the socket file

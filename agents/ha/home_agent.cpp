@@ -12,6 +12,7 @@
 #include "harness/wire/ntp.h"
 #include "harness/wire/registration_reply.h"
 #include "harness/wire/registration_request.h"
+#include "agents/ha/udp_tunnel_request.h"
 
 namespace mipvpn::agents::ha {
 namespace {
@@ -20,6 +21,10 @@ using std::chrono::steady_clock;
 namespace wire = mipvpn::wire;
 
 constexpr uint8_t kFlagS = 0x80;
+constexpr uint8_t kFlagD = 0x20;
+constexpr uint8_t kFlagM = 0x10;
+constexpr uint8_t kFlagG = 0x08;
+constexpr uint8_t kFlagT = 0x02;
 constexpr uint8_t kReservedFlags = 0x05;  // r (0x04) and x (0x01), RFC 5944 3.3
 constexpr uint8_t kFaultExtensionType = 255;
 
@@ -105,14 +110,16 @@ std::optional<uint64_t> HomeAgent::last_accepted_identification(const Tins::IPv4
   return it->second;
 }
 
-OutgoingReply HomeAgent::build_reply(const ReplySpec& spec, const Endpoint& source,
-                                     const Endpoint& destination) const {
+OutgoingReply HomeAgent::build_reply(const ReplySpec& spec, const Endpoint& source, const Endpoint& destination,
+                                     const std::vector<wire::Extension>& before_auth) const {
   wire::RegistrationReply rep;
   rep.code(spec.code);
   rep.lifetime(spec.lifetime);
   rep.home_address(spec.home_address);
   rep.home_agent(spec.home_agent);
   rep.identification(spec.identification);
+  // The mobile node's non-authentication extensions come before the Mobile-Home Authentication Extension (3.8.3.3).
+  for (const wire::Extension& e : before_auth) rep.add_extension(e);
   const size_t auth_offset = rep.bytes().size();
   rep.add_authentication(wire::MnHaAuth, spec.spi, spec.key);
   if (faults_.has(Fault::ExtensionAfterAuth)) {
@@ -175,7 +182,14 @@ Outcome HomeAgent::process(std::span<const uint8_t> payload, const Endpoint& sou
   const wire::Extension* mn_ha = nullptr;
   size_t mn_ha_count = 0;
   bool fa_ha = false;
+  const wire::Extension* udp_request_ext = nullptr;  // RFC 3519 3.1
+  bool udp_request_after_mn_ha = false;
   for (const wire::Extension& e : req.extensions()) {
+    if (e.type == wire::UdpTunnelRequest && udp_request_ext == nullptr) {
+      udp_request_ext = &e;
+      udp_request_after_mn_ha = mn_ha != nullptr;
+      continue;
+    }
     if (!wire::is_known_registration_extension(e.type)) {
       if (wire::classify_unknown(e.type) == wire::ExtensionDisposition::DiscardMessage) {
         if (!faults_.has(Fault::AcceptUnknownMandatoryExtension)) {
@@ -311,7 +325,100 @@ Outcome HomeAgent::process(std::span<const uint8_t> payload, const Endpoint& sou
                 ha_field, id);
   }
 
+  // Tunnel set-up for a registration (not a deregistration): RFC 3519 UDP tunnelling, then the encapsulation.
+  std::optional<Endpoint> udp_tunnel;
+  std::vector<wire::Extension> reply_extensions;
+  EncapsulationType encapsulation = EncapsulationType::IpInIp;
+  std::string tunnel_text;
+  if (requested != 0) {
+    std::optional<UdpTunnelRequest> udp_request;
+    if (udp_request_ext != nullptr) {
+      if (udp_request_ext->body.size() != 6) {
+        return deny(wire::kHaPoorlyFormedRequest,
+                    "UDP Tunnel Request extension Length " + std::to_string(udp_request_ext->body.size()) +
+                        ", expected 6 (RFC 3519 3.1)",
+                    ha_field, id);
+      }
+      std::string why;
+      udp_request = parse_udp_tunnel_request(*udp_request_ext, udp_request_after_mn_ha, &why);
+      if (!udp_request) tunnel_text = "; " + why + ", skipped (RFC 3519 3.1)";
+    }
+    if (udp_request) {
+      const bool d_flag = (req.flags() & kFlagD) != 0;
+      if (udp_request->reserved3_nonzero) {
+        return deny(wire::kHaPoorlyFormedRequest,
+                    "UDP Tunnel Request Reserved 3 non-zero (RFC 3519 4.6.1)", ha_field, id);
+      }
+      if (!udp_request->added_by_foreign_agent && !d_flag) {
+        return deny(wire::kHaPoorlyFormedRequest,
+                    "UDP Tunnel Request from the mobile node but D bit not set (RFC 3519 4.6.1)", ha_field, id);
+      }
+      if (udp_request->added_by_foreign_agent && d_flag) {
+        return deny(wire::kHaPoorlyFormedRequest,
+                    "UDP Tunnel Request added by a foreign agent but D bit set (RFC 3519 4.6.1)", ha_field, id);
+      }
+      const bool nat = source.address != coa;  // RFC 3519 4.6: the mismatch indicates a NAT
+      const bool wanted = nat || udp_request->force || faults_.has(Fault::UdpTunnelWithoutNat);
+      const std::string nat_text = nat ? "NAT detected (source " + source.address.to_string() + " != care-of " +
+                                             coa.to_string() + ")"
+                                       : "no NAT (source = care-of address)";
+      if (wanted && !config_.udp_tunnelling.enabled) {
+        return deny(wire::kHaAdminProhibited,
+                    nat_text + ", UDP tunnelling not permitted by configuration (RFC 3519 4.6.1)", ha_field, id);
+      }
+      if (wanted && !nat && udp_request->force && !config_.udp_tunnelling.force_allowed) {
+        return deny(wire::kHaAdminProhibited, "F flag set without a NAT, forced UDP tunnelling not allowed "
+                                              "(RFC 3519 4.6.1)",
+                    ha_field, id);
+      }
+      if (wanted) {
+        if (udp_request->encapsulation != 0) {
+          auto t = encapsulation_by_protocol(udp_request->encapsulation);
+          if (!t || !config_.offers(*t)) {
+            return deny(wire::kHaUdpEncapsulationUnavailable,
+                        "UDP Tunnel Request Encapsulation " + std::to_string(udp_request->encapsulation) +
+                            " not offered (RFC 3519 4.1, 4.6.1)",
+                        ha_field, id);
+          }
+          encapsulation = *t;
+        }
+        // The source address and port of the request are the effective care-of address (4.6).
+        udp_tunnel = source;
+        if (!faults_.has(Fault::NoUdpTunnelReply)) {
+          reply_extensions.push_back(
+              udp_tunnel_reply(kUdpTunnelReplyAssent, udp_request->force, config_.udp_tunnelling.keepalive_s));
+        }
+        tunnel_text = "; " + nat_text + (udp_request->force ? ", F set" : "") + ": UDP tunnel to " +
+                      source.to_string() + " (RFC 3519 4.6)";
+      } else {
+        // Matching addresses and no F: decline, and tunnel as usual (4.6).
+        reply_extensions.push_back(udp_tunnel_reply(kUdpTunnelReplyDeclined, false, 0));
+        tunnel_text = "; " + nat_text + ": UDP tunnelling declined (RFC 3519 4.6)";
+      }
+    }
+    // Encapsulation per the M and G flags unless the UDP Tunnel Request named one (RFC 5944 4.1, RFC 3024 4.3.1).
+    if (!udp_request || udp_request->encapsulation == 0 || !udp_tunnel) {
+      const bool g = (req.flags() & kFlagG) != 0;
+      const bool m = (req.flags() & kFlagM) != 0;
+      if (g && config_.offers(EncapsulationType::Gre)) {
+        encapsulation = EncapsulationType::Gre;
+      } else if (m && config_.offers(EncapsulationType::Minimal)) {
+        encapsulation = EncapsulationType::Minimal;
+      } else if ((g || m) && !faults_.has(Fault::AcceptUnofferedEncapsulation)) {
+        return deny(wire::kHaEncapsulationUnavailable,
+                    std::string("requested ") + (g ? "GRE" : "minimal") +
+                        " encapsulation not offered (RFC 3024 3.3, 4.3.1)",
+                    ha_field, id);
+      } else {
+        encapsulation = EncapsulationType::IpInIp;
+      }
+    }
+    tunnel_text = "; " + std::string(encapsulation_name(encapsulation)) + (udp_tunnel ? " in UDP" : "") +
+                  ((req.flags() & kFlagT) ? ", reverse tunnel" : "") + tunnel_text;
+  }
+
   // Accept (RFC 5944 3.8.2.2).
+  const size_t bindings_before = table_.of(hoa).size();
   const bool simultaneous = config_.simultaneous_bindings;
   uint8_t code = simultaneous ? wire::kAccepted : wire::kAcceptedNoSimultaneousBindings;
   uint16_t granted = 0;
@@ -334,6 +441,9 @@ Outcome HomeAgent::process(std::span<const uint8_t> payload, const Endpoint& sou
     granted = capped;
     if (faults_.has(Fault::LifetimeExceedsRequest)) granted = config_.max_lifetime;
     if (faults_.has(Fault::LifetimeExceedsMax)) granted = requested;
+    if (udp_tunnel && !faults_.has(Fault::UdpLifetimeNotCapped)) {
+      granted = std::min(granted, config_.udp_tunnelling.max_lifetime);  // RFC 3519 5.2
+    }
     bool keep_others = (req.flags() & kFlagS) != 0 && simultaneous;
     if (faults_.has(Fault::NoSimultaneousBindingsCode)) keep_others = false;
     if (keep_others && current == nullptr && table_.of(hoa).size() >= kMaxBindingsPerMobileNode) {
@@ -351,10 +461,25 @@ Outcome HomeAgent::process(std::span<const uint8_t> payload, const Endpoint& sou
     b.spi = sa->spi;
     b.requester = source;
     b.reply_source = is_broadcast_or_multicast(destination.address) ? config_.address : destination.address;
+    b.encapsulation = encapsulation;
+    b.udp_tunnel = udp_tunnel;
+    b.reverse_tunnel = (req.flags() & kFlagT) != 0;
     table_.add(b, keep_others);
+    ever_bound_.insert(to_host(hoa));
     action = std::string(duplicate ? "re-registered (duplicate) " : "registered ") + coa.to_string() +
              " for " + (granted == kInfiniteLifetime ? std::string("infinity") : std::to_string(granted) + " s") +
-             (keep_others ? ", other bindings kept" : "");
+             (keep_others ? ", other bindings kept" : "") + tunnel_text;
+  }
+  // Home link (RFC 5944 4.6): a first binding starts interception, an accepted deregistration that leaves none ends
+  // it. A denied request changes nothing ("no ARP processing ... is performed").
+  const size_t bindings_after = table_.of(hoa).size();
+  out.home_link.home_address = hoa;
+  if (bindings_before == 0 && bindings_after > 0) {
+    out.home_link.change = HomeLinkChange::StartIntercepting;
+    out.home_link.gratuitous_arp = !faults_.has(Fault::NoGratuitousArpOnFirstBinding);
+  } else if (requested == 0 && bindings_after == 0) {
+    out.home_link.change = HomeLinkChange::StopIntercepting;
+    out.home_link.gratuitous_arp = !faults_.has(Fault::NoGratuitousArpOnDeregistration);
   }
   auto& last = last_accepted_[to_host(hoa)];
   last = std::max(last, id);
@@ -368,15 +493,20 @@ Outcome HomeAgent::process(std::span<const uint8_t> payload, const Endpoint& sou
   uint64_t reply_id = id;
   if (faults_.has(Fault::WrongIdentificationLowBits)) reply_id ^= 0x5a5a5a5au;
   ReplySpec spec{code, granted, hoa, ha_field, reply_id, sa->spi, key};
-  out.reply = build_reply(spec, source, destination);
+  out.reply = build_reply(spec, source, destination, reply_extensions);
   return out;
 }
 
 std::vector<ExpiryEvent> HomeAgent::expire(const Now& now) {
   std::vector<ExpiryEvent> events;
   if (faults_.has(Fault::NoExpiry)) return events;
+  std::set<uint32_t> stopped;
   for (Binding& b : table_.expire(now.mono)) {
-    ExpiryEvent ev{b, std::nullopt};
+    ExpiryEvent ev{b, std::nullopt, {}};
+    // The last binding gone: interception ends (once per home address, even when several expire together).
+    if (table_.of(b.home_address).empty() && stopped.insert(to_host(b.home_address)).second) {
+      ev.home_link = {HomeLinkChange::StopIntercepting, b.home_address, false};
+    }
     if (faults_.has(Fault::ReplyOnExpiry)) {
       for (const MobileNodeSa& sa : config_.mobile_nodes) {
         if (sa.home_address == b.home_address && sa.spi == b.spi) {

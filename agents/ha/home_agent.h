@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <span>
 #include <string>
 #include <vector>
@@ -17,6 +18,7 @@
 #include "agents/common/ipv4.h"
 #include "agents/ha/binding_table.h"
 #include "agents/ha/ha_config.h"
+#include "harness/wire/extension.h"
 
 namespace mipvpn::agents::ha {
 
@@ -52,16 +54,59 @@ enum class Verdict {
 };
 std::string_view verdict_name(Verdict);
 
+// What the home link must do after a registration event (RFC 5944 4.6, 4.2.3).
+enum class HomeLinkChange {
+  Unchanged,
+  // First binding of a home address: route it into the tunnel device, start proxy ARP, gratuitous ARP with the
+  // HA's link-layer address.
+  StartIntercepting,
+  // No binding left: remove the route, stop proxy ARP; after an accepted deregistration a gratuitous ARP with the
+  // mobile node's own link-layer address.
+  StopIntercepting,
+};
+
+struct HomeLinkAction {
+  HomeLinkChange change = HomeLinkChange::Unchanged;
+  Tins::IPv4Address home_address;
+  bool gratuitous_arp = false;
+};
+
 struct Outcome {
   Verdict verdict = Verdict::Discarded;
   std::string request;  // one-line summary of the request, or why it could not be decoded
   std::string reason;   // why it was accepted / denied / discarded (with the RFC section)
   std::optional<OutgoingReply> reply;
+  HomeLinkAction home_link;
 };
 
 struct ExpiryEvent {
   Binding binding;
   std::optional<OutgoingReply> reply;  // only with the reply-on-expiry fault
+  HomeLinkAction home_link;            // StopIntercepting when it was the last binding (no gratuitous ARP)
+};
+
+// Where one copy of a datagram for a bound home address goes (RFC 5944 4.2.3).
+struct TunnelTarget {
+  Tins::IPv4Address care_of_address;  // outer destination (raw IP transport)
+  EncapsulationType encapsulation = EncapsulationType::IpInIp;
+  std::optional<Endpoint> udp_tunnel;  // RFC 3519 transport instead, to this address and port
+};
+
+struct ForwardDecision {
+  std::vector<TunnelTarget> targets;  // empty: drop
+  std::string drop_reason;
+};
+
+// How a decapsulated packet arrived (RFC 3024 4.3.2 check inputs).
+struct ArrivedTunnel {
+  Tins::IPv4Address outer_source;
+  EncapsulationType encapsulation = EncapsulationType::IpInIp;
+  std::optional<uint16_t> udp_source_port;  // set when it came as an RFC 3519 tunnel data message
+};
+
+struct ReverseDecision {
+  bool accept = false;
+  std::string reason;
 };
 
 class HomeAgent {
@@ -84,6 +129,14 @@ class HomeAgent {
   // The highest accepted Identification of a mobile node, if any.
   std::optional<uint64_t> last_accepted_identification(const Tins::IPv4Address& home_address) const;
 
+  // Data plane decisions (socket-free; the daemon does the I/O).
+  // Where to tunnel a packet read from the tunnel device (it was routed there for a bound home address).
+  ForwardDecision forward(std::span<const uint8_t> packet) const;
+  // The RFC 3024 4.3.2 check for a decapsulated packet addressed to the HA.
+  ReverseDecision check_reverse(const ArrivedTunnel& tunnel, std::span<const uint8_t> inner) const;
+  // Proxy ARP: answer an ARP Request for this address (RFC 5944 4.6)?
+  bool answers_arp_for(const Tins::IPv4Address& address) const;
+
   const HaConfig& config() const { return config_; }
   const FaultSet& faults() const { return faults_; }
 
@@ -100,13 +153,15 @@ class HomeAgent {
     uint32_t spi = 0;
     std::span<const uint8_t> key;
   };
-  OutgoingReply build_reply(const ReplySpec& spec, const Endpoint& source, const Endpoint& destination) const;
+  OutgoingReply build_reply(const ReplySpec& spec, const Endpoint& source, const Endpoint& destination,
+                            const std::vector<wire::Extension>& before_auth = {}) const;
   Tins::IPv4Address wrong_source_address() const;
 
   HaConfig config_;
   FaultSet faults_;
   BindingTable table_;
   std::map<uint32_t, uint64_t> last_accepted_;  // host-order home address -> highest accepted Identification
+  std::set<uint32_t> ever_bound_;                // home addresses that had a binding (proxy-arp fault only)
 };
 
 }  // namespace mipvpn::agents::ha

@@ -125,6 +125,75 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"MobileNodeUnknownMember", "/mobile_nodes/0/spii", 1, "/mobile_nodes/0/spii", "unknown member"}),
     [](const ::testing::TestParamInfo<BadCase>& p) { return std::string(p.param.name); });
 
+nlohmann::json with_data_plane() {
+  nlohmann::json j = good();
+  j["data_plane"] = {{"tunnel_device", "ha0"}, {"mtu", 1400u}};
+  j["home_interface"] = "veth-home";
+  j["encapsulations"] = {"ip-in-ip"};
+  j["udp_tunnelling"] = {{"enabled", true}, {"keepalive_s", 20u}, {"max_lifetime", 30u}, {"force_allowed", false}};
+  j["reverse_tunnel_check"] = false;
+  return j;
+}
+
+TEST(HaConfig, DataPlaneMembers) {
+  const HaConfig d = parse_ha_config(good(), "ha.json");
+  EXPECT_FALSE(d.data_plane);
+  EXPECT_EQ(d.encapsulations, std::vector<EncapsulationType>{EncapsulationType::IpInIp});
+  EXPECT_FALSE(d.udp_tunnelling.enabled);
+  EXPECT_EQ(d.udp_tunnelling.max_lifetime, 60);
+  EXPECT_EQ(d.udp_tunnelling.keepalive_s, 110);
+  EXPECT_TRUE(d.reverse_tunnel_check) << "RFC 3024 4.3.2: SHOULD enable by default";
+  const HaConfig c = parse_ha_config(with_data_plane(), "ha.json");
+  ASSERT_TRUE(c.data_plane);
+  EXPECT_EQ(c.data_plane->tunnel_device, "ha0");
+  EXPECT_EQ(c.data_plane->mtu, 1400u);
+  EXPECT_EQ(c.home_interface, "veth-home");
+  EXPECT_TRUE(c.udp_tunnelling.enabled);
+  EXPECT_EQ(c.udp_tunnelling.keepalive_s, 20);
+  EXPECT_EQ(c.udp_tunnelling.max_lifetime, 30);
+  EXPECT_FALSE(c.udp_tunnelling.force_allowed);
+  EXPECT_FALSE(c.reverse_tunnel_check);
+}
+
+TEST(HaConfig, DataPlaneErrorsNamePointers) {
+  auto expect = [](nlohmann::json j, const std::string& path, const std::string& part) {
+    const ConfigError e = error_of(j);
+    EXPECT_EQ(e.path, path) << e.to_string();
+    EXPECT_NE(e.expected.find(part), std::string::npos) << e.to_string();
+  };
+  nlohmann::json j = with_data_plane();
+  j["data_plane"]["tunnel_device"] = "a-name-longer-than-15";
+  expect(j, "/data_plane/tunnel_device", "1 to 15 bytes");
+  j = with_data_plane();
+  j["data_plane"]["mtu"] = 100u;
+  expect(j, "/data_plane/mtu", "from 576");
+  j = with_data_plane();
+  j.erase("home_interface");
+  expect(j, "/home_interface", "missing");
+  j = good();
+  j["home_interface"] = "eth0";
+  expect(j, "/home_interface", "only together with \"data_plane\"");
+  j = with_data_plane();
+  j["encapsulations"] = {"ip-in-ip", "ipip"};
+  expect(j, "/encapsulations/1", "\"minimal\"");
+  j["encapsulations"] = nlohmann::json::array();
+  expect(j, "/encapsulations", "non-empty array");
+  j["encapsulations"] = {"gre"};
+  expect(j, "/encapsulations/0", "this build implements");
+  j = with_data_plane();
+  j["udp_tunnelling"]["max_lifetime"] = 0u;
+  expect(j, "/udp_tunnelling/max_lifetime", "from 1");
+  j = with_data_plane();
+  j["udp_tunnelling"]["keepalive"] = 5;
+  expect(j, "/udp_tunnelling/keepalive", "unknown member");
+  j = with_data_plane();
+  j["udp_tunnelling"].erase("enabled");
+  expect(j, "/udp_tunnelling/enabled", "missing");
+  j = with_data_plane();
+  j["reverse_tunnel_check"] = "yes";
+  expect(j, "/reverse_tunnel_check", "true or false");
+}
+
 TEST(HaConfig, DuplicateSaRejected) {
   nlohmann::json j = good();
   j["mobile_nodes"].push_back(j["mobile_nodes"][0]);

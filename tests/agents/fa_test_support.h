@@ -36,7 +36,7 @@ inline constexpr uint16_t kMnPort = 40000;
 inline constexpr uint32_t kMnHaSpi = 256;
 inline constexpr uint32_t kMnFaSpi = 300;
 inline constexpr uint32_t kFaHaSpi = 500;
-inline const MacAddress kMnMac{"02:00:00:00:01:64"};
+inline const MacAddress kMnMac{0x02, 0x00, 0x00, 0x00, 0x01, 0x64};
 
 inline FaConfig reference_config() {
   FaConfig c;

@@ -21,7 +21,12 @@ const std::set<std::string> kTested = {
     "dereg-keeps-binding", "dereg-all-keeps-others", "no-expiry", "duplicate-extends-lifetime",
     "extension-after-auth", "bad-reply-authenticator", "reply-wrong-source-address", "reply-to-port-434",
     "accept-unknown-mandatory-extension", "reject-skippable-extension", "no-simultaneous-bindings-code",
-    "no-reply-on-accept", "reply-on-expiry", "accept-fa-ha-without-sa"};
+    "no-reply-on-accept", "reply-on-expiry", "accept-fa-ha-without-sa",
+    // data plane: home_agent_data_plane_test.cpp (FaultsBreakTheirDataPlaneRule) and ha_data_plane_netns_test.cpp
+    "no-gratuitous-arp-on-first-binding", "no-gratuitous-arp-on-deregistration", "proxy-arp-after-deregistration",
+    "reverse-tunnel-check-off", "tunnel-to-wrong-address", "single-copy-for-simultaneous-bindings",
+    "accept-unoffered-encapsulation", "no-udp-tunnel-reply", "udp-tunnel-without-nat", "ip-in-ip-despite-udp-tunnel",
+    "udp-lifetime-not-capped"};
 
 TEST(FaultRegistry, NamesUniqueRulesCitedAndAllTested) {
   std::set<std::string> names;

@@ -598,7 +598,7 @@ TEST_F(FaTest, VisitorsJson) {
   ASSERT_EQ(j["visitors"].size(), 1u);
   const auto& v = j["visitors"][0];
   EXPECT_EQ(v["home_address"], kHoA);
-  EXPECT_EQ(v["link_layer_address"], kMnMac.to_string());
+  EXPECT_EQ(v["link_layer_address"], mac_to_string(kMnMac));
   EXPECT_EQ(v["source_port"], kMnPort);
   EXPECT_EQ(v["home_agent"], kHa);
   EXPECT_EQ(v["care_of_address"], kVisited);

@@ -1,0 +1,43 @@
+// An AF_PACKET socket for ARP on one Ethernet interface: receives every ARP frame on it and sends ARP frames, either
+// broadcast (gratuitous ARP, RFC 5944 4.6) or unicast (a proxy ARP reply to its requester).
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "agents/common/arp_packet.h"
+
+namespace mipvpn::agents {
+
+struct ReceivedArp {
+  ArpPacket arp;
+  MacAddress link_source{};  // Ethernet source address of the frame
+  bool outgoing = false;     // a frame this host sent (PACKET_OUTGOING), seen on the way out
+};
+
+class ArpSocket {
+ public:
+  // Opens a packet socket for ETH_P_ARP bound to `interface`. Throws std::system_error naming the interface.
+  explicit ArpSocket(const std::string& interface);
+  ~ArpSocket();
+  ArpSocket(const ArpSocket&) = delete;
+  ArpSocket& operator=(const ArpSocket&) = delete;
+
+  int fd() const { return fd_; }
+  const std::string& interface() const { return interface_; }
+  int ifindex() const { return ifindex_; }
+  const MacAddress& mac() const { return mac_; }  // the interface's own link-layer address
+
+  // Sends the ARP body in a frame to `link_destination` (kBroadcastMac for a local broadcast). 0 or an errno value.
+  int send(const ArpPacket& arp, const MacAddress& link_destination);
+  // Next ARP frame, or nullopt when none is waiting. Frames that are not Ethernet/IPv4 ARP are skipped.
+  std::optional<ReceivedArp> receive();
+
+ private:
+  std::string interface_;
+  int fd_ = -1;
+  int ifindex_ = 0;
+  MacAddress mac_{};
+};
+
+}  // namespace mipvpn::agents

@@ -1,0 +1,52 @@
+// How an inner IPv4 packet becomes the payload of an outer IPv4 header (or of an RFC 3519 tunnel data message) and
+// back. One class per method; callers hold an `Encapsulation&` and never switch on the method, so adding minimal
+// encapsulation (RFC 2004) or GRE (RFC 2784) is a new class plus a line in make_encapsulation().
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <tins/ip_address.h>
+
+#include "agents/common/ipv4_packet.h"
+
+namespace mipvpn::agents {
+
+// Values are the outer IP Protocol numbers, which RFC 3519 3.1.4/3.3 also uses for Encapsulation and Next Header.
+enum class EncapsulationType : uint8_t { IpInIp = 4, Gre = 47, Minimal = 55 };
+
+std::string_view encapsulation_name(EncapsulationType);  // "ip-in-ip", "gre", "minimal"
+std::optional<EncapsulationType> encapsulation_by_name(std::string_view name);
+std::optional<EncapsulationType> encapsulation_by_protocol(uint8_t protocol);
+
+// The outer header's addresses as the encapsulator will send them (the kernel writes the header itself).
+struct OuterAddresses {
+  Tins::IPv4Address source;
+  Tins::IPv4Address destination;
+};
+
+class Encapsulation {
+ public:
+  virtual ~Encapsulation() = default;
+  virtual EncapsulationType type() const = 0;
+  uint8_t ip_protocol() const { return static_cast<uint8_t>(type()); }
+
+  // What follows the outer header for tunnelling `inner` (a whole IPv4 packet). nullopt (why filled) if `inner`
+  // cannot be carried this way.
+  virtual std::optional<std::vector<uint8_t>> encapsulate(std::span<const uint8_t> inner, const OuterAddresses& outer,
+                                                          std::string* why = nullptr) const = 0;
+  // The inner IPv4 packet from what followed the outer header. nullopt (why filled) if malformed.
+  virtual std::optional<std::vector<uint8_t>> decapsulate(std::span<const uint8_t> outer_payload,
+                                                          const OuterAddresses& outer,
+                                                          std::string* why = nullptr) const = 0;
+};
+
+// The implementation of `type`, or nullptr when this build has none (the caller must then not offer it).
+std::unique_ptr<Encapsulation> make_encapsulation(EncapsulationType type);
+
+}  // namespace mipvpn::agents

@@ -1,0 +1,124 @@
+#include "agents/common/route_control.h"
+
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <system_error>
+
+namespace mipvpn::agents {
+namespace {
+
+struct Request {
+  nlmsghdr header;
+  union {
+    rtmsg route;
+    ifaddrmsg address;
+  };
+  char attributes[256];
+};
+
+void add_attribute(nlmsghdr* n, uint16_t type, const void* data, size_t length) {
+  auto* rta = reinterpret_cast<rtattr*>(reinterpret_cast<char*>(n) + NLMSG_ALIGN(n->nlmsg_len));
+  rta->rta_type = type;
+  rta->rta_len = static_cast<unsigned short>(RTA_LENGTH(length));
+  std::memcpy(RTA_DATA(rta), data, length);
+  n->nlmsg_len = static_cast<uint32_t>(NLMSG_ALIGN(n->nlmsg_len) + RTA_ALIGN(rta->rta_len));
+}
+
+void add_u32(nlmsghdr* n, uint16_t type, uint32_t v) { add_attribute(n, type, &v, sizeof v); }
+
+Request route_request(uint16_t type, uint16_t flags, const Ipv4Prefix& prefix, int ifindex) {
+  Request r{};
+  r.header.nlmsg_len = NLMSG_LENGTH(sizeof(rtmsg));
+  r.header.nlmsg_type = type;
+  r.header.nlmsg_flags = static_cast<uint16_t>(NLM_F_REQUEST | NLM_F_ACK | flags);
+  r.route.rtm_family = AF_INET;
+  r.route.rtm_dst_len = static_cast<unsigned char>(prefix.length);
+  r.route.rtm_table = RT_TABLE_MAIN;
+  r.route.rtm_protocol = RTPROT_STATIC;
+  r.route.rtm_scope = RT_SCOPE_LINK;
+  r.route.rtm_type = RTN_UNICAST;
+  add_u32(&r.header, RTA_DST, static_cast<uint32_t>(prefix.network));
+  add_u32(&r.header, RTA_OIF, static_cast<uint32_t>(ifindex));
+  return r;
+}
+
+}  // namespace
+
+Ipv4Prefix host_prefix(const Tins::IPv4Address& address) { return Ipv4Prefix{address, 32}; }
+
+RouteControl::RouteControl() {
+  fd_ = ::socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+  if (fd_ < 0) throw std::system_error(errno, std::generic_category(), "netlink route socket");
+  sockaddr_nl local{};
+  local.nl_family = AF_NETLINK;
+  if (::bind(fd_, reinterpret_cast<const sockaddr*>(&local), sizeof local) != 0) {
+    const int e = errno;
+    ::close(fd_);
+    throw std::system_error(e, std::generic_category(), "bind netlink route socket");
+  }
+  timeval tv{2, 0};  // the kernel answers at once; this only bounds a pathological wait
+  ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+}
+
+RouteControl::~RouteControl() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+std::string RouteControl::transact(void* message, size_t length) {
+  auto* n = static_cast<nlmsghdr*>(message);
+  n->nlmsg_seq = ++sequence_;
+  sockaddr_nl kernel{};
+  kernel.nl_family = AF_NETLINK;
+  if (::sendto(fd_, message, length, 0, reinterpret_cast<const sockaddr*>(&kernel), sizeof kernel) < 0) {
+    return std::string("netlink send: ") + std::strerror(errno);
+  }
+  char buf[8192];
+  for (;;) {
+    const ssize_t got = ::recv(fd_, buf, sizeof buf, 0);
+    if (got < 0) return std::string("netlink receive: ") + std::strerror(errno);
+    int remaining = static_cast<int>(got);
+    for (auto* h = reinterpret_cast<nlmsghdr*>(buf); NLMSG_OK(h, remaining); h = NLMSG_NEXT(h, remaining)) {
+      if (h->nlmsg_seq != sequence_ || h->nlmsg_type != NLMSG_ERROR) continue;
+      const auto* err = static_cast<const nlmsgerr*>(NLMSG_DATA(h));
+      return err->error == 0 ? std::string() : std::string(std::strerror(-err->error));
+    }
+  }
+}
+
+std::string RouteControl::replace_route(const Ipv4Prefix& prefix, int ifindex,
+                                        const std::optional<Tins::IPv4Address>& source) {
+  Request r = route_request(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_REPLACE, prefix, ifindex);
+  if (source) add_u32(&r.header, RTA_PREFSRC, static_cast<uint32_t>(*source));
+  const std::string err = transact(&r, r.header.nlmsg_len);
+  return err.empty() ? err : "route replace " + prefix.to_string() + ": " + err;
+}
+
+std::string RouteControl::delete_route(const Ipv4Prefix& prefix, int ifindex) {
+  Request r = route_request(RTM_DELROUTE, 0, prefix, ifindex);
+  r.route.rtm_scope = RT_SCOPE_NOWHERE;  // match any scope
+  r.route.rtm_protocol = 0;
+  const std::string err = transact(&r, r.header.nlmsg_len);
+  return err.empty() ? err : "route delete " + prefix.to_string() + ": " + err;
+}
+
+std::string RouteControl::add_address(const Tins::IPv4Address& address, unsigned prefix_length, int ifindex) {
+  Request r{};
+  r.header.nlmsg_len = NLMSG_LENGTH(sizeof(ifaddrmsg));
+  r.header.nlmsg_type = RTM_NEWADDR;
+  r.header.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_REPLACE;
+  r.address.ifa_family = AF_INET;
+  r.address.ifa_prefixlen = static_cast<unsigned char>(prefix_length);
+  r.address.ifa_scope = RT_SCOPE_UNIVERSE;
+  r.address.ifa_index = static_cast<uint32_t>(ifindex);
+  add_u32(&r.header, IFA_LOCAL, static_cast<uint32_t>(address));
+  add_u32(&r.header, IFA_ADDRESS, static_cast<uint32_t>(address));
+  const std::string err = transact(&r, r.header.nlmsg_len);
+  return err.empty() ? err : "address add " + address.to_string() + "/" + std::to_string(prefix_length) + ": " + err;
+}
+
+}  // namespace mipvpn::agents

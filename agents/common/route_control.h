@@ -1,0 +1,40 @@
+// Routes and addresses through rtnetlink (no `ip` child processes on the data path's hot moments): a /32 route for a
+// home address into the TUN device while a binding exists, an address on a TUN device. Each call waits for the
+// kernel's acknowledgement and reports its error.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include <tins/ip_address.h>
+
+#include "agents/common/ipv4.h"
+
+namespace mipvpn::agents {
+
+class RouteControl {
+ public:
+  // Opens a NETLINK_ROUTE socket in the calling thread's namespace. Throws std::system_error.
+  RouteControl();
+  ~RouteControl();
+  RouteControl(const RouteControl&) = delete;
+  RouteControl& operator=(const RouteControl&) = delete;
+
+  // `ip route replace PREFIX dev IFINDEX [src SOURCE]` (scope link, main table). "" on success, else the error.
+  std::string replace_route(const Ipv4Prefix& prefix, int ifindex,
+                            const std::optional<Tins::IPv4Address>& source = std::nullopt);
+  // `ip route del PREFIX dev IFINDEX`. A route that is not there is an error ("No such process").
+  std::string delete_route(const Ipv4Prefix& prefix, int ifindex);
+  // `ip addr add ADDRESS/LEN dev IFINDEX`. An address already there is not an error.
+  std::string add_address(const Tins::IPv4Address& address, unsigned prefix_length, int ifindex);
+
+ private:
+  std::string transact(void* message, size_t length);
+  int fd_ = -1;
+  uint32_t sequence_ = 0;
+};
+
+// "/32" helper: the prefix holding exactly `address`.
+Ipv4Prefix host_prefix(const Tins::IPv4Address& address);
+
+}  // namespace mipvpn::agents
