@@ -1,5 +1,5 @@
-// mipd: reference Mobile IPv4 agent (RFC 5944) for the mipvpn conformance harness. Only the home agent role exists
-// so far; foreign agent and mobile node roles are meant to be added beside agents/ha/.
+// mipd: reference Mobile IPv4 agent (RFC 5944) for the mipvpn conformance harness: home agent (agents/ha/) and
+// foreign agent (agents/fa/) roles; the mobile node role is meant to be added beside them.
 #include <signal.h>
 
 #include <cerrno>
@@ -16,6 +16,8 @@
 #include "agents/common/faults.h"
 #include "agents/common/log.h"
 #include "agents/common/signal_fd.h"
+#include "agents/fa/fa_config.h"
+#include "agents/fa/fa_daemon.h"
 #include "agents/ha/ha_config.h"
 #include "agents/ha/ha_daemon.h"
 
@@ -27,8 +29,8 @@ namespace {
 constexpr int kExitUsage = 2;
 
 const char* kUsage =
-    "Usage: mipd --role ha --config FILE [--fault NAME]... [--log FILE]\n"
-    "       mipd --list-faults\n"
+    "Usage: mipd --role ha|fa --config FILE [--fault NAME]... [--log FILE]\n"
+    "       mipd --list-faults [--role ha|fa]\n"
     "       mipd --help\n";
 
 }  // namespace
@@ -47,7 +49,7 @@ int main(int argc, char** argv) {
   po::options_description desc("Options");
   desc.add_options()
       ("help,h", "show this help")
-      ("role", po::value<std::string>(), "agent role: ha (home agent)")
+      ("role", po::value<std::string>(), "agent role: ha (home agent) or fa (foreign agent)")
       ("config", po::value<std::string>(), "configuration file (JSON, see docs/seams.md)")
       ("fault", po::value<std::vector<std::string>>()->composing(),
        "break one RFC rule on purpose (repeatable; see --list-faults)")
@@ -66,7 +68,11 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (vm.count("list-faults")) {
-    for (const FaultInfo& f : all_faults()) std::cout << f.name << '\t' << f.rule << '\n';
+    // With --role, only that role's faults.
+    const std::string only = vm.count("role") ? vm["role"].as<std::string>() : "";
+    for (const FaultInfo& f : all_faults()) {
+      if (only.empty() || role_name(f.role) == only) std::cout << f.name << '\t' << f.rule << '\n';
+    }
     return 0;
   }
   if (!vm.count("role") || !vm.count("config")) {
@@ -74,8 +80,8 @@ int main(int argc, char** argv) {
     return kExitUsage;
   }
   const std::string role = vm["role"].as<std::string>();
-  if (role != "ha") {
-    std::cerr << "mipd: unsupported role \"" << role << "\" (expected: ha)\n";
+  if (role != "ha" && role != "fa") {
+    std::cerr << "mipd: unsupported role \"" << role << "\" (expected: ha or fa)\n";
     return kExitUsage;
   }
   FaultSet faults;
@@ -87,13 +93,23 @@ int main(int argc, char** argv) {
         std::cerr << "mipd: unknown fault \"" << name << "\" (mipd --list-faults lists them)\n";
         return kExitUsage;
       }
+      if (role_name(fault_info(*f).role) != role) {
+        std::cerr << "mipd: fault \"" << name << "\" belongs to role " << role_name(fault_info(*f).role)
+                  << ", not " << role << "\n";
+        return kExitUsage;
+      }
       faults.set(*f);
     }
   }
 
-  mipvpn::agents::ha::HaConfig config;
+  mipvpn::agents::ha::HaConfig ha_config;
+  mipvpn::agents::fa::FaConfig fa_config;
   try {
-    config = mipvpn::agents::ha::load_ha_config(vm["config"].as<std::string>());
+    if (role == "ha") {
+      ha_config = mipvpn::agents::ha::load_ha_config(vm["config"].as<std::string>());
+    } else {
+      fa_config = mipvpn::agents::fa::load_fa_config(vm["config"].as<std::string>());
+    }
   } catch (const ConfigException& e) {
     std::cerr << "mipd: configuration error: " << e.what() << "\n";
     return kExitUsage;
@@ -108,7 +124,8 @@ int main(int argc, char** argv) {
     }
   }
   try {
-    return mipvpn::agents::ha::run_home_agent(config, faults, log, *signals);
+    if (role == "fa") return mipvpn::agents::fa::run_foreign_agent(fa_config, faults, log, *signals);
+    return mipvpn::agents::ha::run_home_agent(ha_config, faults, log, *signals);
   } catch (const std::exception& e) {
     log.line(std::string("error: ") + e.what());
     return 1;

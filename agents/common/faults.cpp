@@ -252,6 +252,27 @@ constexpr std::array<FaultInfo, static_cast<size_t>(Fault::Count_)> kFaults{{
     {Fault::FaVisitorNeverExpires, Role::ForeignAgent, "fa-visitor-never-expires",
      "the foreign agent times the registration Lifetime granted in the Reply and deletes the entry when it ends; "
      "this fault keeps visitors forever (RFC 5944 3.7.2.2, 3.7.3.2)"},
+    // Foreign agent: data plane (RFC 5944 4.2.2, RFC 3024 5).
+    {Fault::FaForwardToNonVisitor, Role::ForeignAgent, "fa-forward-to-non-visitor",
+     "when the inner Destination of a tunnelled datagram is no visitor \"the foreign agent MUST NOT forward the "
+     "datagram without modifications to the original IP header\"; this fault hands it to IP routing "
+     "(RFC 5944 4.2.2)"},
+    {Fault::FaIcmpUnreachableForNonVisitor, Role::ForeignAgent, "fa-icmp-unreachable-for-non-visitor",
+     "\"ICMP Destination Unreachable MUST NOT be sent when a foreign agent is unable to forward an incoming tunneled "
+     "datagram\"; this fault sends one (RFC 5944 4.2.2)"},
+    {Fault::FaArpForVisitor, Role::ForeignAgent, "fa-arp-for-visitor",
+     "\"A foreign agent MUST NOT use broadcast ARP for a mobile node's MAC address on a foreign network\"; this fault "
+     "broadcasts an ARP Request for the home address before each delivery (RFC 5944 4.2.2)"},
+    {Fault::FaNoReverseTunnel, Role::ForeignAgent, "fa-no-reverse-tunnel",
+     "for a Direct Delivery visitor the foreign agent MUST \"detect packets sent by the mobile node, and modify its "
+     "forwarding function to encapsulate them before forwarding\"; this fault forwards them unencapsulated "
+     "(RFC 3024 5.1.1, 4.2.2)"},
+    {Fault::FaReverseTunnelWrongSource, Role::ForeignAgent, "fa-reverse-tunnel-wrong-source",
+     "the reverse tunnel's outer IP Source Address is \"Copied from the Care-of Address field within the "
+     "Registration Request\"; this fault uses another of the agent's addresses (RFC 3024 5.1.2, 5.2.2)"},
+    {Fault::FaReverseTunnelPlainFromEncapsulating, Role::ForeignAgent, "fa-reverse-tunnel-plain-from-encapsulating",
+     "an un-encapsulated packet from a mobile node that requested the Encapsulating Delivery Style \"MUST NOT\" be "
+     "reverse tunnelled but forwarded by standard IP routing; this fault reverse-tunnels it (RFC 3024 5.2.1)"},
 }};
 
 constexpr bool faults_in_enum_order() {

@@ -98,6 +98,13 @@ enum class Fault : unsigned {
   FaVisitorChangedOnHaDenial,
   FaReplyOnVisitorExpiry,
   FaVisitorNeverExpires,
+  // Foreign agent: data plane (RFC 5944 4.2.2, RFC 3024 5).
+  FaForwardToNonVisitor,
+  FaIcmpUnreachableForNonVisitor,
+  FaArpForVisitor,
+  FaNoReverseTunnel,
+  FaReverseTunnelWrongSource,
+  FaReverseTunnelPlainFromEncapsulating,
   Count_  // not a fault
 };
 

@@ -53,6 +53,7 @@ std::optional<TimePoint> Advertiser::next_deadline() const {
     if (!t || x < *t) t = x;
   };
   if (multicast_answer_) earliest(*multicast_answer_);
+  if (unlimited_answers_ > 0) earliest(TimePoint::min());
   for (const UnicastAnswer& u : unicast_answers_) earliest(u.at);
   return t;
 }
@@ -117,6 +118,11 @@ std::vector<OutgoingAdvertisement> Advertiser::due(TimePoint now) {
     // Every multicast advertisement restarts the interval, as in RFC 1256.
     if (nominal_interval_ms() != 0) next_periodic_ = next_periodic_after(now);
   }
+  for (; unlimited_answers_ > 0; --unlimited_answers_) {
+    Tins::IPv4Address dst = config_.advertisement.destination;
+    out.push_back(build(dst, std::nullopt, "solicited (multicast answer, no rate limit: fault)"));
+    last_multicast_ = now;
+  }
   for (auto it = unicast_answers_.begin(); it != unicast_answers_.end();) {
     if (it->at <= now) {
       out.push_back(build(it->destination, it->link_destination,
@@ -155,7 +161,7 @@ std::string Advertiser::on_solicitation(std::span<const uint8_t> icmp, const Tin
   }
 
   if (faults_.has(Fault::FaAdvertRateUnlimited)) {
-    multicast_answer_ = now;
+    ++unlimited_answers_;
     return "multicast answer now (fault advert-rate-unlimited: no rate limit)";
   }
   // "a mobility agent MUST limit the rate at which it sends broadcast or multicast Agent Advertisements" (2.3).

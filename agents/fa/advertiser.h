@@ -62,6 +62,7 @@ class Advertiser {
   std::optional<TimePoint> next_periodic_;
   std::optional<TimePoint> multicast_answer_;  // a solicited multicast advertisement waiting for the rate limit
   std::optional<TimePoint> last_multicast_;
+  unsigned unlimited_answers_ = 0;  // fault advert-rate-unlimited: one multicast answer per solicitation
   struct UnicastAnswer {
     TimePoint at;
     Tins::IPv4Address destination;

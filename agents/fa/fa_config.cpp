@@ -222,7 +222,7 @@ FaConfig parse_fa_config(const nlohmann::json& doc, const std::string& file) {
   const JsonObject root(doc, "", file);
   root.reject_unknown({"role", "interfaces", "care_of_addresses", "advertisement", "max_registration_lifetime",
                        "pending_timeout_ms", "max_pending", "reverse_tunnelling", "encapsulating_delivery",
-                       "encapsulations", "security_associations", "control_socket"});
+                       "encapsulations", "security_associations", "control_socket", "data_plane"});
   FaConfig cfg;
   const std::string role = root.string("role");
   if (role != "fa") root.fail("role", "expected \"fa\" (the role given by --role fa), got \"" + role + "\"");
@@ -332,6 +332,23 @@ FaConfig parse_fa_config(const nlohmann::json& doc, const std::string& file) {
                                       " bytes");
     }
     cfg.control_socket = std::move(path);
+  }
+  if (root.has("data_plane")) {
+    const JsonObject dp = root.object("data_plane");
+    dp.reject_unknown({"tunnel_device", "mtu", "table", "rule_priority"});
+    DataPlaneConfig d;
+    if (dp.has("tunnel_device")) d.tunnel_device = dp.string("tunnel_device");
+    if (d.tunnel_device.empty() || d.tunnel_device.size() > 15 || d.tunnel_device.find('/') != std::string::npos ||
+        d.tunnel_device == cfg.visited.name || (cfg.upstream && d.tunnel_device == cfg.upstream->name)) {
+      dp.fail("tunnel_device", "expected a new interface name of 1 to 15 bytes without '/', got \"" +
+                                   d.tunnel_device + "\"");
+    }
+    if (dp.has("mtu")) d.mtu = static_cast<unsigned>(dp.unsigned_integer("mtu", 576, 65535));
+    // 0 and 253-255 are the kernel's unspec, default, main and local tables.
+    if (dp.has("table")) d.table = static_cast<uint32_t>(dp.unsigned_integer("table", 1, 252));
+    // Rule 0 is the local table's: a higher number keeps packets to the agent's own addresses local.
+    if (dp.has("rule_priority")) d.rule_priority = static_cast<uint32_t>(dp.unsigned_integer("rule_priority", 1, 32765));
+    cfg.data_plane = d;
   }
   // Last: the flags depend on reverse_tunnelling and encapsulations.
   const nlohmann::json no_advertisement = nlohmann::json::object();  // every member at its default

@@ -41,6 +41,14 @@ struct Interface {
 };
 
 enum class ReverseTunnelling { Off, Offered, Mandatory };
+
+// The user-space data plane (docs/machine.md: no kernel tunnels). Without it the agent relays registrations only.
+struct DataPlaneConfig {
+  std::string tunnel_device = "mipfa0";  // TUN device: direct-delivery visitors' packets are routed into it
+  unsigned mtu = 1480;                   // 1500 minus the 20-byte outer header of IP-in-IP
+  uint32_t table = 100;                  // routing table holding "default dev <tunnel_device>"
+  uint32_t rule_priority = 1000;         // of the per-visitor rules "from HoA iif <visited> lookup <table>"
+};
 enum class SolicitationReply { Multicast, Unicast };
 
 struct AdvertisementConfig {
@@ -74,6 +82,7 @@ struct FaConfig {
   std::vector<MobileNodeSa> mobile_node_sas;
   std::vector<HomeAgentSa> home_agent_sas;
   std::optional<std::string> control_socket;
+  std::optional<DataPlaneConfig> data_plane;
 
   const MobileNodeSa* mobile_node_sa(const Tins::IPv4Address& home_address) const;
   const HomeAgentSa* home_agent_sa(const Tins::IPv4Address& home_agent) const;
