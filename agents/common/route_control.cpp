@@ -35,19 +35,20 @@ void add_attribute(nlmsghdr* n, uint16_t type, const void* data, size_t length) 
 
 void add_u32(nlmsghdr* n, uint16_t type, uint32_t v) { add_attribute(n, type, &v, sizeof v); }
 
-Request route_request(uint16_t type, uint16_t flags, const Ipv4Prefix& prefix, int ifindex) {
+Request route_request(uint16_t type, uint16_t flags, const Ipv4Prefix& prefix, int ifindex, uint32_t table) {
   Request r{};
   r.header.nlmsg_len = NLMSG_LENGTH(sizeof(rtmsg));
   r.header.nlmsg_type = type;
   r.header.nlmsg_flags = static_cast<uint16_t>(NLM_F_REQUEST | NLM_F_ACK | flags);
   r.route.rtm_family = AF_INET;
   r.route.rtm_dst_len = static_cast<unsigned char>(prefix.length);
-  r.route.rtm_table = RT_TABLE_MAIN;
+  r.route.rtm_table = static_cast<unsigned char>(table < 256 ? table : uint32_t{RT_TABLE_UNSPEC});
   r.route.rtm_protocol = RTPROT_STATIC;
   r.route.rtm_scope = RT_SCOPE_LINK;
   r.route.rtm_type = RTN_UNICAST;
   add_u32(&r.header, RTA_DST, static_cast<uint32_t>(prefix.network));
   add_u32(&r.header, RTA_OIF, static_cast<uint32_t>(ifindex));
+  add_u32(&r.header, RTA_TABLE, table);
   return r;
 }
 
@@ -95,15 +96,15 @@ std::string RouteControl::transact(void* message, size_t length) {
 }
 
 std::string RouteControl::replace_route(const Ipv4Prefix& prefix, int ifindex,
-                                        const std::optional<Tins::IPv4Address>& source) {
-  Request r = route_request(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_REPLACE, prefix, ifindex);
+                                        const std::optional<Tins::IPv4Address>& source, uint32_t table) {
+  Request r = route_request(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_REPLACE, prefix, ifindex, table);
   if (source) add_u32(&r.header, RTA_PREFSRC, static_cast<uint32_t>(*source));
   const std::string err = transact(&r, r.header.nlmsg_len);
   return err.empty() ? err : "route replace " + prefix.to_string() + ": " + err;
 }
 
-std::string RouteControl::delete_route(const Ipv4Prefix& prefix, int ifindex) {
-  Request r = route_request(RTM_DELROUTE, 0, prefix, ifindex);
+std::string RouteControl::delete_route(const Ipv4Prefix& prefix, int ifindex, uint32_t table) {
+  Request r = route_request(RTM_DELROUTE, 0, prefix, ifindex, table);
   r.route.rtm_scope = RT_SCOPE_NOWHERE;  // match any scope
   r.route.rtm_protocol = 0;
   const std::string err = transact(&r, r.header.nlmsg_len);
@@ -125,19 +126,43 @@ std::string RouteControl::add_address(const Tins::IPv4Address& address, unsigned
   return err.empty() ? err : "address add " + address.to_string() + "/" + std::to_string(prefix_length) + ": " + err;
 }
 
+std::string RouteControl::source_rule(uint16_t type, uint16_t flags, const Ipv4Prefix& from, const std::string& iif,
+                                      uint32_t table, uint32_t priority) {
+  Request r{};
+  r.header.nlmsg_len = NLMSG_LENGTH(sizeof(fib_rule_hdr));
+  r.header.nlmsg_type = type;
+  r.header.nlmsg_flags = static_cast<uint16_t>(NLM_F_REQUEST | NLM_F_ACK | flags);
+  r.rule.family = AF_INET;
+  r.rule.src_len = static_cast<unsigned char>(from.length);
+  r.rule.table = static_cast<unsigned char>(table < 256 ? table : uint32_t{RT_TABLE_UNSPEC});
+  r.rule.action = FR_ACT_TO_TBL;
+  add_u32(&r.header, FRA_SRC, static_cast<uint32_t>(from.network));
+  add_attribute(&r.header, FRA_IIFNAME, iif.c_str(), iif.size() + 1);
+  add_u32(&r.header, FRA_TABLE, table);
+  add_u32(&r.header, FRA_PRIORITY, priority);
+  return transact(&r, r.header.nlmsg_len);
+}
+
+std::string RouteControl::add_source_rule(const Ipv4Prefix& from, const std::string& iif, uint32_t table,
+                                          uint32_t priority) {
+  const std::string err = source_rule(RTM_NEWRULE, NLM_F_CREATE | NLM_F_EXCL, from, iif, table, priority);
+  return err.empty() ? err : "rule add from " + from.to_string() + " iif " + iif + " table " + std::to_string(table) +
+                                 ": " + err;
+}
+
+std::string RouteControl::delete_source_rule(const Ipv4Prefix& from, const std::string& iif, uint32_t table,
+                                             uint32_t priority) {
+  const std::string err = source_rule(RTM_DELRULE, 0, from, iif, table, priority);
+  return err.empty() ? err : "rule delete from " + from.to_string() + " iif " + iif + ": " + err;
+}
+
 }  // namespace mipvpn::agents
 
 namespace mipvpn::agents {
 namespace {
 
 Request spec_request(uint16_t type, uint16_t flags, const RouteSpec& spec) {
-  Request r = route_request(type, flags, spec.prefix, spec.ifindex);
-  if (spec.table < 256) {
-    r.route.rtm_table = static_cast<unsigned char>(spec.table);
-  } else {
-    r.route.rtm_table = RT_TABLE_UNSPEC;
-    add_u32(&r.header, RTA_TABLE, spec.table);
-  }
+  Request r = route_request(type, flags, spec.prefix, spec.ifindex, spec.table);
   if (spec.gateway) {
     r.route.rtm_scope = RT_SCOPE_UNIVERSE;
     add_u32(&r.header, RTA_GATEWAY, static_cast<uint32_t>(*spec.gateway));

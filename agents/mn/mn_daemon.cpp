@@ -13,13 +13,14 @@
 
 #include "agents/common/control_server.h"
 #include "agents/common/event_loop.h"
+#include "agents/common/link_ip_socket.h"
 #include "agents/common/ipv4_packet.h"
 #include "agents/common/udp_socket.h"
 #include "agents/common/udp_tunnel_data.h"
-#include "agents/mn/agent_link_socket.h"
 #include "agents/mn/link_monitor.h"
 #include "agents/mn/mn_data_plane.h"
 #include "agents/mn/mobile_node.h"
+#include "harness/wire/agent_advertisement.h"
 
 namespace mipvpn::agents::mn {
 namespace {
@@ -33,7 +34,7 @@ int run_mobile_node(const MnConfig& config, const FaultSet& faults, Logger& log,
   EventLoop loop;
   std::unique_ptr<PktinfoUdpSocket> sock;
   std::unique_ptr<LinkMonitor> monitor;
-  std::unique_ptr<AgentLinkSocket> agents;
+  std::unique_ptr<LinkIpSocket> agents;
   std::unique_ptr<MnDataPlane> data_plane;
   std::unique_ptr<ControlServer> control;
   std::optional<std::string> fatal;
@@ -57,7 +58,7 @@ int run_mobile_node(const MnConfig& config, const FaultSet& faults, Logger& log,
         if (err) node.on_request_not_sent(Now::current());
       } else if (const auto* s = std::get_if<SendSolicitation>(&action)) {
         const auto packet = build_ipv4_packet(s->source, s->destination, kProtoIcmp, s->icmp, s->ttl);
-        const int err = agents->send(packet, link_destination_for(s->destination));
+        const int err = agents->send(packet, link_address_without_arp(s->destination).value_or(kBroadcastMac));
         if (err) log.line("tx-failed Agent Solicitation: " + std::string(std::strerror(err)));
       } else if (const auto* k = std::get_if<SendKeepalive>(&action)) {
         data_plane->send_keepalive(k->sequence);
@@ -69,7 +70,8 @@ int run_mobile_node(const MnConfig& config, const FaultSet& faults, Logger& log,
     sock = std::make_unique<PktinfoUdpSocket>(0);
     monitor = std::make_unique<LinkMonitor>(config.interface);
     if (monitor->ifindex() == 0) throw std::runtime_error("interface " + config.interface + " does not exist");
-    agents = std::make_unique<AgentLinkSocket>(config.interface);
+    agents = std::make_unique<LinkIpSocket>(config.interface);
+    agents->accept_only_icmp_type(wire::AgentAdvertisement::kIcmpType);
     MnDataPlane::Callbacks callbacks;
     callbacks.keepalive_reply = [&] { carry(node.on_keepalive_reply(Now::current())); };
     callbacks.sent_to_home_agent = [&] { node.note_sent_to_home_agent(Now::current()); };
@@ -107,10 +109,11 @@ int run_mobile_node(const MnConfig& config, const FaultSet& faults, Logger& log,
     for (int i = 0; i < kMaxPerWake; ++i) {
       auto p = agents->receive();
       if (!p) return;
+      if (p->outgoing || p->truncated) continue;
       auto h = parse_ipv4_header(p->packet);
       if (!h || h->protocol != kProtoIcmp) continue;
       const auto icmp = ipv4_payload(p->packet, *h);
-      ReceivedIcmp m{std::vector<uint8_t>(icmp.begin(), icmp.end()), h->source, h->destination, h->ttl, p->source_mac};
+      ReceivedIcmp m{std::vector<uint8_t>(icmp.begin(), icmp.end()), h->source, h->destination, h->ttl, p->link_source};
       carry(node.on_advertisement(m, Now::current()));
     }
   });
