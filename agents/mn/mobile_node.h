@@ -244,6 +244,7 @@ class MobileNode {
   std::optional<uint8_t> last_reply_code_;
   std::string last_reply_text_;
   unsigned requests_sent_ = 0;
+  unsigned solicitations_sent_ = 0;  // over all searches
   // Request adjustments learned from denials (RFC 5944 3.6.2.3, RFC 3024 4.1.2, RFC 3519 4.1).
   std::optional<uint16_t> lifetime_limit_;  // Code 69
   bool drop_reverse_tunnel_ = false;        // 74 / 137 (or 70 / 134 answering a T request)
