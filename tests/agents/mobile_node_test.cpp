@@ -1,6 +1,8 @@
 // The MobileNode core, rule by rule, with time as an input (no sleeps, no sockets).
 #include "agents/mn/mobile_node.h"
 
+#include <random>
+
 #include "harness/wire/agent_solicitation.h"
 #include "harness/wire/codes.h"
 #include "tests/agents/mn_test_support.h"
@@ -615,6 +617,40 @@ TEST_F(MobileNodeTest, StateJsonDescribesTheRegistration) {
   EXPECT_EQ(j["requests_sent"], 1);
   EXPECT_TRUE(j["agents_heard"].is_array());
   EXPECT_EQ(j["pending"], nullptr);
+}
+
+
+TEST_F(MobileNodeTest, GarbageTruncationsAndForgedFloodsNeverThrowNorRegister) {
+  const SendRequest s = register_colocated();
+  const auto deadline = mn_->next_deadline();
+  const std::vector<uint8_t> valid_reply = Reply{}.bytes(decode_request(s));
+  ReceivedIcmp adv = Advert{}.message();
+  std::mt19937 rng(4);
+  std::uniform_int_distribution<int> byte(0, 255);
+  for (int i = 0; i < 3000; ++i) {
+    std::vector<uint8_t> junk(static_cast<size_t>(i % 80));
+    for (auto& b : junk) b = static_cast<uint8_t>(byte(rng));
+    if (!junk.empty() && i % 2 == 0) junk[0] = 3;  // looks like a reply
+    EXPECT_NO_THROW(mn_->on_reply(junk, from_ha(), now_));
+    ReceivedIcmp m = adv;
+    m.icmp = junk;
+    if (!m.icmp.empty() && i % 3 == 0) m.icmp[0] = 9;  // looks like an advertisement
+    EXPECT_NO_THROW(mn_->on_advertisement(m, now_));
+  }
+  for (size_t n = 0; n < valid_reply.size(); ++n) {
+    EXPECT_NO_THROW(mn_->on_reply(std::span<const uint8_t>(valid_reply).first(n), from_ha(), now_));
+  }
+  for (size_t n = 0; n < adv.icmp.size(); ++n) {
+    ReceivedIcmp m = adv;
+    m.icmp.resize(n);
+    EXPECT_NO_THROW(mn_->on_advertisement(m, now_));
+  }
+  // A flood of forged replies (wrong key) changes nothing, not even the retransmission time.
+  for (int i = 0; i < 1000; ++i) mn_->on_reply(Reply{.key = {9, 9, 9}}.bytes(decode_request(s)), from_ha(), now_);
+  EXPECT_FALSE(mn_->registered());
+  EXPECT_EQ(mn_->next_deadline(), deadline);
+  answer(s);
+  EXPECT_TRUE(mn_->registered());
 }
 
 }  // namespace
