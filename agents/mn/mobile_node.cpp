@@ -144,6 +144,30 @@ MobileNode::Target MobileNode::choose_target(const Now&, Output& out) {
   return t;
 }
 
+std::optional<MobileNode::Target> MobileNode::moved_by_prefix() const {
+  if (!registration_ || registration_->target.location != Location::ForeignAgent) return std::nullopt;
+  const HeardAgent* current = agents_.find(registration_->target.agent_address);
+  if (current == nullptr) return std::nullopt;
+  // "SHOULD NOT use this method of move detection unless both the current agent and the new agent include the
+  // Prefix-Lengths Extension in their respective Agent Advertisements"; the new Advertisement "MUST NOT have expired"
+  // (the list holds unexpired ones only).
+  const HeardAgent* best = nullptr;
+  for (const HeardAgent& a : agents_.all()) {
+    if (a.address == current->address || !a.foreign_agent() || a.busy() || a.advertisement.care_of_addresses().empty()) {
+      continue;
+    }
+    if (!prefixes_differ(current->prefix(), a.prefix())) continue;
+    if (best == nullptr || a.heard > best->heard) best = &a;
+  }
+  if (best == nullptr) return std::nullopt;
+  Target t;
+  t.location = Location::ForeignAgent;
+  t.care_of_address = best->advertisement.care_of_addresses().front();
+  t.agent_address = best->address;
+  t.agent_mac = best->mac;
+  return t;
+}
+
 DataPlaneState MobileNode::data_plane_for(const Target& t) const {
   DataPlaneState s;
   s.location = t.location;
@@ -802,8 +826,18 @@ Output MobileNode::on_timer(const Now& now) {
   }
   if (registration_ && !pending_ && registration_->renew_at && *registration_->renew_at <= now.mono) {
     registration_->renew_at.reset();
-    out.log.push_back("renewing the registration before its Lifetime expires (RFC 5944 3.6.2.2)");
-    start_request(registration_->target, false, now, out);
+    if (const auto moved = moved_by_prefix(); moved) {
+      // "On the expiration of its current registration, if this method indicates that the mobile node has moved,
+      // rather than re-registering with its current care-of address, a mobile node MAY choose instead to register
+      // with the foreign agent sending the new Advertisement with the different network prefix." (2.4.2.2)
+      out.log.push_back("Algorithm 2: agent " + moved->agent_address.to_string() +
+                        " advertises another network prefix, registering there instead of renewing (RFC 5944 "
+                        "2.4.2.2)");
+      begin(*moved, now, out);
+    } else {
+      out.log.push_back("renewing the registration before its Lifetime expires (RFC 5944 3.6.2.2)");
+      start_request(registration_->target, false, now, out);
+    }
   }
   if (pending_ && pending_->due <= now.mono) transmit(now, out);
   if (garp_remaining_ > 0 && garp_next_ <= now.mono) {

@@ -205,6 +205,7 @@ class MobileNode {
   };
 
   Target choose_target(const Now& now, Output& out);
+  std::optional<Target> moved_by_prefix() const;  // Algorithm 2 at renewal time (2.4.2.2)
   void reevaluate(const Now& now, Output& out);
   void begin(const Target& target, const Now& now, Output& out);
   void start_request(const Target& target, bool deregistration, const Now& now, Output& out,

@@ -547,6 +547,25 @@ TEST_F(MobileNodeTest, LostOnlyAgentStartsSearching) {
   EXPECT_TRUE(mn_->solicitations().searching());
 }
 
+TEST_F(MobileNodeTest, AlgorithmTwoAtRenewalMovesToTheAgentWithAnotherPrefix) {
+  for (bool both_prefixes : {true, false}) {
+    make();
+    now_ = t0();
+    mn_->on_link(bare_link(), now_);
+    const Advert first{.lifetime = 1000, .registration_lifetime = 40, .routers = {kFa},
+                       .prefix_lengths = std::vector<uint8_t>{24}};
+    answer(*first_of<SendRequest>(mn_->on_advertisement(first.message(), now_)), Reply{}, from_fa());
+    Advert second{.source = kFa2, .mac = kFa2Mac, .lifetime = 1000, .care_of = {kFa2}, .routers = {kFa2}};
+    if (both_prefixes) second.prefix_lengths = std::vector<uint8_t>{24};
+    advance(2s);
+    EXPECT_TRUE(actions_of<SendRequest>(mn_->on_advertisement(second.message(), now_)).empty())
+        << "3.6: no new registration while the current agent is heard and the registration is valid";
+    auto sent = run_until(t0().plus(30s));
+    ASSERT_EQ(sent.size(), 1u);
+    EXPECT_EQ(sent[0].second.destination.address, both_prefixes ? kFa2 : kFa) << both_prefixes;
+  }
+}
+
 TEST_F(MobileNodeTest, ForeignAgentRebootIsDetectedBySequenceNumber) {
   mn_->on_link(bare_link(), now_);
   auto s = first_of<SendRequest>(mn_->on_advertisement(Advert{.sequence = 300}.message(), now_));
