@@ -264,7 +264,9 @@ void HaDataPlane::on_tunnel_data(const Datagram& d) {
     drop("drop tunnel data from " + from + ": " + why);
     return;
   }
-  deliver_reverse(ArrivedTunnel{d.source.address, *type, d.source.port}, *inner);
+  const ArrivedTunnel tunnel{d.source.address, *type, d.source.port};
+  if (auto latched = ha_.latch_keepalive(tunnel, *inner)) log_.line(*latched);
+  deliver_reverse(tunnel, *inner);
 }
 
 void HaDataPlane::deliver_reverse(const ArrivedTunnel& tunnel, std::span<const uint8_t> inner) {

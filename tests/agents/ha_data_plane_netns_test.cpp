@@ -491,6 +491,9 @@ TEST_F(HaDataPlaneNetns, UdpTunnellingThroughNat) {
   EXPECT_EQ(rep->extensions()[0].type, wire::UdpTunnelReply);
   EXPECT_EQ(rep->extensions()[0].body, (std::vector<uint8_t>{0, 0, 0, 0, 0, 30})) << "assent, keepalive 30 s";
   EXPECT_NE(log_text().find("NAT detected (source 10.0.3.254"), std::string::npos) << log_text();
+  const nlohmann::json b = bindings()["bindings"][0];
+  EXPECT_EQ(b["care_of_address"], "10.0.2.100");
+  EXPECT_EQ(b["udp_tunnel"].get<std::string>().rfind("10.0.3.254:", 0), 0u) << b.dump();
 
   const uint64_t mark = public_capture_->frame_count();
   const net::CommandResult ping = ping_home_address([&] {
