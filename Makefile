@@ -1,7 +1,12 @@
 # Two commands for users: `make run` and `make test`. `make` alone installs what is missing and builds.
+# `make bench` builds and runs the codec benchmarks (bench/, a Release build of its own in $(BENCH_BUILD)).
 BUILD     ?= build
 JOBS      ?= $(shell nproc)
 CMAKE_ARGS ?= -DMIPVPN_WERROR=ON
+BENCH_BUILD ?= build-bench
+BENCH_ARGS ?= --benchmark_repetitions=3 --benchmark_display_aggregates_only=true
+# The issue's throughput targets are per core: pin the benchmarks to CPU 0 where taskset exists.
+PIN := $(shell command -v taskset >/dev/null 2>&1 && echo taskset -c 0)
 
 .PHONY: all deps build run test bench clean
 
@@ -21,6 +26,11 @@ run: build
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure --timeout 900 -j 1
+
+bench: deps
+	cmake -S bench -B $(BENCH_BUILD) -DCMAKE_BUILD_TYPE=Release
+	cmake --build $(BENCH_BUILD) -j $(JOBS)
+	$(PIN) $(BENCH_BUILD)/wire_bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(BUILD)

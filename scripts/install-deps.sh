@@ -1,8 +1,11 @@
 #!/bin/sh
 # Installs the Debian packages mipvpn needs, only those that are missing, so `make` works on a fresh Debian 12.
 set -eu
+# clang-14 and libclang-rt-14-dev build the fuzz targets (libFuzzer, sanitizers: ctest fuzz.*); libbenchmark-dev is
+# for `make bench`.
 PACKAGES="build-essential cmake pkg-config libtins-dev libpcap-dev libboost-program-options-dev nlohmann-json3-dev
-libgtest-dev libssl-dev iproute2 ethtool iputils-ping nftables tshark python3 python3-jsonschema"
+libgtest-dev libssl-dev iproute2 ethtool iputils-ping nftables tshark python3 python3-jsonschema clang-14
+libclang-rt-14-dev libbenchmark-dev"
 missing=""
 for p in $PACKAGES; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

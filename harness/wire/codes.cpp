@@ -9,7 +9,7 @@ struct CodeInfo {
   std::string_view name;
 };
 
-// Names are the RFC's own wording (RFC 5944 3.4, RFC 3024 3.4, RFC 3519 8).
+// Names are the RFC's own wording (RFC 5944 3.4, RFC 3024 3.4, RFC 3519 8; RFC 2794 5 gives only symbolic names).
 constexpr CodeInfo kCodes[] = {
     {0, ReplyCodeOrigin::Accepted, "registration accepted"},
     {1, ReplyCodeOrigin::Accepted, "registration accepted, but simultaneous mobility bindings unsupported"},
@@ -33,6 +33,11 @@ constexpr CodeInfo kCodes[] = {
     {81, ReplyCodeOrigin::ForeignAgent, "home agent host unreachable (ICMP error received)"},
     {82, ReplyCodeOrigin::ForeignAgent, "home agent port unreachable (ICMP error received)"},
     {88, ReplyCodeOrigin::ForeignAgent, "home agent unreachable (other ICMP error received)"},
+    // RFC 2794 5: "error values conventionally associated with rejection by the foreign agent".
+    {96, ReplyCodeOrigin::ForeignAgent, "NONZERO_HOMEADDR_REQD"},
+    {97, ReplyCodeOrigin::ForeignAgent, "MISSING_NAI"},
+    {98, ReplyCodeOrigin::ForeignAgent, "MISSING_HOME_AGENT"},
+    {99, ReplyCodeOrigin::ForeignAgent, "MISSING_HOMEADDR"},
     {128, ReplyCodeOrigin::HomeAgent, "reason unspecified (HA)"},
     {129, ReplyCodeOrigin::HomeAgent, "administratively prohibited (HA)"},
     {130, ReplyCodeOrigin::HomeAgent, "insufficient resources (HA)"},

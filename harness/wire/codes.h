@@ -1,4 +1,5 @@
-// Registration Reply codes: RFC 5944 3.4, plus RFC 3024 3.4 (reverse tunnelling) and RFC 3519 3.5/8 (NAT traversal).
+// Registration Reply codes: RFC 5944 3.4, plus RFC 3024 3.4 (reverse tunnelling), RFC 3519 3.5/8 (NAT traversal) and
+// RFC 2794 5 (Mobile Node NAI).
 #pragma once
 
 #include <cstdint>
@@ -33,6 +34,10 @@ enum ReplyCode : uint8_t {
   kFaHomeAgentHostUnreachable = 81,
   kFaHomeAgentPortUnreachable = 82,
   kFaHomeAgentUnreachable = 88,
+  kFaNonzeroHomeAddressRequired = 96,  // RFC 2794 5
+  kFaMissingNai = 97,                  // RFC 2794 5
+  kFaMissingHomeAgent = 98,            // RFC 2794 5
+  kFaMissingHomeAddress = 99,          // RFC 2794 5
   kFaInvalidHomeAgentAddress = 194,
   // Denied by the home agent (RFC 5944 3.4)
   kHaUnspecified = 128,
@@ -50,7 +55,7 @@ enum ReplyCode : uint8_t {
   kHaUdpEncapsulationUnavailable = 142,  // RFC 3519 3.5 / 8
 };
 
-// "registration accepted", "mobile node failed authentication", ...; "unassigned" for codes none of the three RFCs
+// "registration accepted", "mobile node failed authentication", ...; "unassigned" for codes none of the four RFCs
 // define.
 std::string_view reply_code_name(uint8_t code);
 

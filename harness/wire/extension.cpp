@@ -32,6 +32,8 @@ std::string registration_extension_name(uint8_t type) {
       return "UDP-Tunnel-Reply";
     case EncapsulatingDeliveryStyle:
       return "Encap-Delivery-Style";
+    case MobileNodeNai:
+      return "NAI";
     case UdpTunnelRequest:
       return "UDP-Tunnel-Request";
     case TrustedNetworksConfigured:

@@ -22,6 +22,7 @@ enum ExtensionType : uint8_t {
   FaHaAuth = 34,                     // registration (3.5.4)
   UdpTunnelReply = 44,               // registration, RFC 3519 3.2 (short format)
   EncapsulatingDeliveryStyle = 130,  // registration, RFC 3024 3.3
+  MobileNodeNai = 131,               // registration, RFC 2794 2
   UdpTunnelRequest = 144,            // registration, RFC 3519 3.1 (short format)
   TrustedNetworksConfigured = 149,   // registration, RFC 5265 3.4 (short format)
 };

@@ -1,6 +1,7 @@
 #include "harness/wire/validate.h"
 
 #include "harness/wire/codes.h"
+#include "harness/wire/validate_mip.h"
 
 #include <cstdio>
 #include <string>
@@ -149,6 +150,7 @@ std::vector<Violation> validate(const RegistrationRequest& rrq) {
     }
   }
   check_auth_extensions(exts, out);
+  detail::check_companion_extensions(rrq, out);
   return out;
 }
 
@@ -158,8 +160,8 @@ std::vector<Violation> validate(const RegistrationReply& rrp) {
   if (origin == ReplyCodeOrigin::Unassigned) {
     add(out, kRfc5944, "3.4", "SHOULD",
         "Code " + std::to_string(rrp.code()) +
-            " is not assigned by RFC 5944 3.4, RFC 3024 3.4 or RFC 3519 (the mobile node cannot tell acceptance from "
-            "denial or who denied)");
+            " is not assigned by RFC 5944 3.4, RFC 3024 3.4, RFC 3519 or RFC 2794 5 (the mobile node cannot tell "
+            "acceptance from denial or who denied)");
   }
   const auto& exts = rrp.extensions();
   const AuthLayout l = layout_of(exts);
@@ -210,6 +212,7 @@ std::vector<Violation> validate(const RegistrationReply& rrp) {
         "process and remove any Extensions that are not covered by any authorization-enabling extension\"");
   }
   check_auth_extensions(exts, out);
+  detail::check_companion_extensions(rrp, out);
   return out;
 }
 

@@ -3,6 +3,8 @@
 // mobile node's link-layer address, and the replies come back plainly routed, reverse tunnelled (Direct Delivery) or
 // re-tunnelled (Encapsulating Delivery); non-visitor tunnelled datagrams are dropped without ICMP; the data-plane
 // faults visibly break their rules.
+#include <random>
+
 #include "agents/common/raw_ip_socket.h"
 #include "harness/wire/codes.h"
 #include "tests/agents/fa_netns_fixture.h"
@@ -212,6 +214,33 @@ TEST_F(FaDataPlane, ExpiredVisitorGetsNoMoreDatagrams) {
   vis = visited_->frame_count();
   ha_tunnel(udp_datagram(kCn, kHome, "after-expiry"));
   EXPECT_FALSE(next(*visited_, vis, [](const FrameView& v) { return carries_text(v.ip(), "after-expiry"); }, 500ms));
+}
+
+TEST_F(FaDataPlane, LosingTheTunnelDeviceEndsMipdWithAMessageNamingIt) {
+  start_fa(with_data_plane());
+  run(fa_, {"ip", "link", "del", "mipfa0"});
+  const auto st = fa_mipd_.wait(3000ms);
+  ASSERT_TRUE(st) << "mipd kept running without its TUN device\n" << log_text("fa");
+  EXPECT_TRUE(st->exited);
+  EXPECT_EQ(st->code, 1);
+  EXPECT_NE(log_text("fa").find("error: TUN device mipfa0 vanished"), std::string::npos) << log_text("fa");
+}
+
+TEST_F(FaDataPlane, GarbageTunnelTrafficNeverStopsTheAgent) {
+  start_ha(true);
+  start_fa(with_data_plane());
+  ASSERT_TRUE(wire::reply_code_accepted(register_mn()));
+  auto raw = net::in_netns(ha_, [] { return std::make_unique<RawIpSocket>(kProtoIpInIp); });
+  std::mt19937 rng(7);
+  for (int i = 0; i < 2000; ++i) {
+    std::vector<uint8_t> junk(rng() % 120);
+    for (auto& b : junk) b = static_cast<uint8_t>(rng());
+    if (i % 3 == 0 && junk.size() >= 20) junk[0] = 0x45;  // plausible inner headers too
+    raw->send(junk, kFa, kHa);
+  }
+  ASSERT_TRUE(fa_mipd_.running()) << log_text("fa");
+  EXPECT_TRUE(control_query(fa_control(), "ping"));
+  EXPECT_TRUE(ping(2)) << "still delivering after the garbage";
 }
 
 // Each data-plane fault shown end to end: the check holds for the reference and fails with the fault.

@@ -42,6 +42,7 @@ RegistrationRequest rrq_with(std::vector<Extension> exts, uint16_t lifetime = 18
 
 TEST(ValidateRequest, ConformingRequestsHaveNoViolation) {
   auto r = good_rrq();
+  r.t(true);  // the UDP Tunnel Request SHOULD and the Encapsulating Delivery Style MUST come with 'T' (validate_mip)
   r.add_extension(Extension{UdpTunnelRequest, {0, 0, 0, 4, 0, 0}, 0});
   r.add_authentication(MnHaAuth, 256, kKey);
   r.add_extension(Extension{EncapsulatingDeliveryStyle, {}, 0});
