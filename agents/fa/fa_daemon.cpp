@@ -213,8 +213,9 @@ void FaDaemon::send_advertisement(const OutgoingAdvertisement& a) {
 
 void FaDaemon::handle(const Outcome& o, const std::string& prefix) {
   log_.line(prefix + o.message + " => " + std::string(verdict_name(o.verdict)) + ": " + o.reason);
-  for (const OutgoingMessage& m : o.out) send(m);
+  // The data plane first: a mobile node may send as soon as it has the reply.
   if (o.visitors_changed) sync_diversions();
+  for (const OutgoingMessage& m : o.out) send(m);
 }
 
 void FaDaemon::on_link() {

@@ -7,6 +7,7 @@
 #include "harness/wire/authentication.h"
 #include "harness/wire/codes.h"
 #include "harness/wire/extension.h"
+#include "harness/wire/mip_extensions.h"
 #include "harness/wire/registration_reply.h"
 #include "harness/wire/registration_request.h"
 
@@ -34,10 +35,10 @@ bool is_unicast(const Tins::IPv4Address& a) {
   return h != 0 && h != 0xffffffffu && !a.is_multicast() && (h >> 24) != 127;
 }
 
-// Extensions the foreign agent recognizes in registration messages (RFC 5944 1.8, RFC 3024 3.3).
-bool fa_knows(uint8_t type) {
-  return wire::is_known_registration_extension(type) || type == wire::EncapsulatingDeliveryStyle;
-}
+// Extensions the foreign agent recognizes in registration messages (RFC 5944 1.8): RFC 5944's and the companion
+// RFCs' (RFC 3024 3.3, RFC 3519 3.1-3.2, RFC 2794, RFC 5265 3.4), so that e.g. a UDP Tunnel Reply (type 44) in a
+// reply is relayed rather than treated as an unknown type below 128.
+bool fa_knows(uint8_t type) { return wire::is_defined_registration_extension(type); }
 
 // Where the extensions of a registration message sit, as the foreign agent needs them.
 struct ExtensionMap {
@@ -272,6 +273,11 @@ Outcome ForeignAgent::on_request(std::span<const uint8_t> payload, const Receive
   // it there is nothing to relay byte for byte (3.7.2.2).
   if (ext.last_mn_ha == nullptr) {
     return denied(wire::kFaPoorlyFormedRequest, "no Mobile-Home Authentication Extension (RFC 5944 3.6.1.3)");
+  }
+  if (ext.delivery_style != nullptr && !wire::EncapsulatingDeliveryStyleExtension::from(*ext.delivery_style)) {
+    return denied(wire::kFaPoorlyFormedRequest,
+                  "Encapsulating Delivery Style Extension with Length " +
+                      std::to_string(ext.delivery_style->body.size()) + " (RFC 3024 3.3 says 0)");
   }
   if (ext.delivery_style != nullptr && !req.t()) {
     return denied(wire::kFaPoorlyFormedRequest, "Encapsulating Delivery Style Extension without the T bit "

@@ -6,24 +6,14 @@
 
 #include "harness/wire/codes.h"
 #include "harness/wire/extension.h"
+#include "harness/wire/mip_extensions.h"
 
 namespace mipvpn::agents::fa {
 namespace {
 
 std::string extensions_text(const std::vector<wire::Extension>& exts) {
   std::string s = "[";
-  bool first = true;
-  for (const wire::Extension& e : exts) {
-    if (!first) s += ", ";
-    first = false;
-    s += wire::registration_extension_name(e.type);
-    if (wire::is_auth_extension(e.type)) {
-      auto a = wire::AuthExtension::from(e);
-      if (a) s += " spi=" + std::to_string(a->spi);
-    } else if (e.type != wire::Pad && !e.body.empty()) {
-      s += " len=" + std::to_string(e.body.size());
-    }
-  }
+  for (size_t i = 0; i < exts.size(); ++i) s += (i ? ", " : "") + wire::describe_extension(exts[i]);
   return s + "]";
 }
 

@@ -8,4 +8,5 @@ int cmd_run(const std::vector<std::string>& args);
 int cmd_selftest(const std::vector<std::string>& args);
 int cmd_list(const std::vector<std::string>& args);
 int cmd_topo(const std::vector<std::string>& args);
+int cmd_decode(const std::vector<std::string>& args);
 } // namespace mipvpn::cli

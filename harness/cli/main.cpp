@@ -14,6 +14,7 @@ const char* usage =
     "  selftest   prove every selected case can fail: PASS on the reference, FAIL with its fault switch\n"
     "  list       print the test-case catalog (--json for machines)\n"
     "  topo       up | down | gc: build, remove, or garbage-collect topologies\n"
+    "  decode     decode a pcap/pcapng file layer by layer, with RFC violations (--json, --esp-keys FILE)\n"
     "\n"
     "exit codes: 0 every MUST passed, 1 a MUST failed, 2 harness or setup error\n"
     "`mipvpn <command> --help` describes each command's options.\n";
@@ -32,6 +33,7 @@ int main(int argc, char** argv) {
         if (command == "selftest") return mipvpn::cli::cmd_selftest(args);
         if (command == "list") return mipvpn::cli::cmd_list(args);
         if (command == "topo") return mipvpn::cli::cmd_topo(args);
+        if (command == "decode") return mipvpn::cli::cmd_decode(args);
         if (command == "--help" || command == "-h" || command == "help") {
             std::cout << usage;
             return 0;

@@ -28,6 +28,13 @@ inline std::string hex_bytes(std::span<const uint8_t> bytes) {
   return s;
 }
 
+// "02:00:00:00:00:01" from 6 bytes the caller has bounds-checked.
+inline std::string mac(const uint8_t* p) {
+  char buf[18];
+  std::snprintf(buf, sizeof buf, "%02x:%02x:%02x:%02x:%02x:%02x", p[0], p[1], p[2], p[3], p[4], p[5]);
+  return buf;
+}
+
 // Letters of the set bits, most significant first; "-" when none is set.
 inline std::string flag_letters(unsigned value, const char* letters, unsigned top_bit, int count) {
   std::string s;

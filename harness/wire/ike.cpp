@@ -11,9 +11,12 @@ namespace mipvpn::wire {
 IkeVersion ike_version(std::span<const uint8_t> message) {
   if (message.size() < 18) return IkeVersion::Unknown;
   switch (message[17] >> 4) {
-    case 1: return IkeVersion::V1;
-    case 2: return IkeVersion::V2;
-    default: return IkeVersion::Unknown;
+    case 1:
+      return IkeVersion::V1;
+    case 2:
+      return IkeVersion::V2;
+    default:
+      return IkeVersion::Unknown;
   }
 }
 
@@ -23,9 +26,9 @@ Expected<IkeHeaderFields> decode_ike_header(const uint8_t* data, size_t size, co
     const char* name;
     size_t offset, size;
   };
-  static constexpr Field kFields[] = {{"spi_i", 0, 8},         {"spi_r", 8, 8},   {"next_payload", 16, 1},
-                                      {"version", 17, 1},      {"exchange_type", 18, 1}, {"flags", 19, 1},
-                                      {"message_id", 20, 4},   {"length", 24, 4}};
+  static constexpr Field kFields[] = {{"spi_i", 0, 8},       {"spi_r", 8, 8},          {"next_payload", 16, 1},
+                                      {"version", 17, 1},    {"exchange_type", 18, 1}, {"flags", 19, 1},
+                                      {"message_id", 20, 4}, {"length", 24, 4}};
   for (const auto& f : kFields) {
     if (size < f.offset + f.size)
       return DecodeError{f.offset, f.name, detail::need_text(f.size, size > f.offset ? size - f.offset : 0, what)};

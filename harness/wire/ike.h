@@ -31,7 +31,7 @@ IkeVersion ike_version(std::span<const uint8_t> message);
 
 class IkeV2Message : public Tins::PDU {
  public:
-  static const PDU::PDUType pdu_flag = static_cast<PDU::PDUType>(PDU::USER_DEFINED_PDU + 9);
+  static constexpr PDU::PDUType pdu_flag = static_cast<PDU::PDUType>(PDU::USER_DEFINED_PDU + 9);
   static constexpr size_t kHeaderSize = 28;
   static constexpr uint8_t kFlagR = 0x20;
   static constexpr uint8_t kFlagV = 0x10;

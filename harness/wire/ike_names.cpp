@@ -35,14 +35,42 @@ constexpr std::array<std::pair<uint8_t, const char*>, 8> kV1Exchanges{{
 
 // Nonce (40) is named by the caller: Ni or Nr.
 constexpr std::array<std::pair<uint8_t, const char*>, 17> kV2Payloads{{
-    {0, "none"}, {33, "SA"}, {34, "KE"}, {35, "IDi"}, {36, "IDr"}, {37, "CERT"}, {38, "CERTREQ"}, {39, "AUTH"},
-    {41, "N"},   {42, "D"},  {43, "V"},  {44, "TSi"}, {45, "TSr"}, {46, "SK"},   {47, "CP"},      {48, "EAP"},
+    {0, "none"},
+    {33, "SA"},
+    {34, "KE"},
+    {35, "IDi"},
+    {36, "IDr"},
+    {37, "CERT"},
+    {38, "CERTREQ"},
+    {39, "AUTH"},
+    {41, "N"},
+    {42, "D"},
+    {43, "V"},
+    {44, "TSi"},
+    {45, "TSr"},
+    {46, "SK"},
+    {47, "CP"},
+    {48, "EAP"},
     {53, "SKF"},
 }};
 
 constexpr std::array<std::pair<uint8_t, const char*>, 16> kV1Payloads{{
-    {0, "none"},  {1, "SA"},     {2, "P"},  {3, "T"},  {4, "KE"},  {5, "ID"},  {6, "CERT"},   {7, "CR"},
-    {8, "HASH"},  {9, "SIG"},    {10, "NONCE"}, {11, "N"}, {12, "D"}, {13, "VID"}, {20, "NAT-D"}, {21, "NAT-OA"},
+    {0, "none"},
+    {1, "SA"},
+    {2, "P"},
+    {3, "T"},
+    {4, "KE"},
+    {5, "ID"},
+    {6, "CERT"},
+    {7, "CR"},
+    {8, "HASH"},
+    {9, "SIG"},
+    {10, "NONCE"},
+    {11, "N"},
+    {12, "D"},
+    {13, "VID"},
+    {20, "NAT-D"},
+    {21, "NAT-OA"},
 }};
 
 constexpr std::array<std::pair<uint16_t, const char*>, 43> kV2Notifies{{
@@ -163,8 +191,8 @@ std::string ikev2_notify_name(uint16_t type) {
 }
 
 std::string ikev2_notify_short_name(uint16_t type) {
-  if (type == NatDetectionSourceIp) return "NAT_D_SRC";
-  if (type == NatDetectionDestinationIp) return "NAT_D_DST";
+  if (type == NotifyNatDetectionSourceIp) return "NAT_D_SRC";
+  if (type == NotifyNatDetectionDestinationIp) return "NAT_D_DST";
   return ikev2_notify_name(type);
 }
 

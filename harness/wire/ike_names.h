@@ -14,7 +14,7 @@ enum IkeExchange : uint8_t {
   IkeSaInit = 34,
   IkeAuth = 35,
   CreateChildSa = 36,
-  Informational = 37,
+  IkeInformational = 37,
   IkeSessionResume = 38,  // RFC 5723 (IANA registry; not in RFC 7296's table)
   IkeIntermediate = 43,   // RFC 9242 (IANA registry; not in RFC 7296's table)
 };
@@ -43,26 +43,26 @@ enum IkePayloadType : uint8_t {
 
 // IKEv2 notify message types of RFC 7296 3.10.1 and RFC 4555 6 that the harness refers to by name.
 enum IkeNotifyType : uint16_t {
-  UnsupportedCriticalPayload = 1,
-  InvalidIkeSpi = 4,
-  InvalidMajorVersion = 5,
-  InvalidSyntax = 7,
-  InvalidMessageId = 9,
-  InvalidSpi = 11,
-  NoProposalChosen = 14,
-  InvalidKePayload = 17,
-  AuthenticationFailed = 24,
-  UnacceptableAddresses = 40,   // RFC 4555
-  UnexpectedNatDetected = 41,   // RFC 4555
-  InitialContact = 16384,
-  NatDetectionSourceIp = 16388,
-  NatDetectionDestinationIp = 16389,
-  Cookie = 16390,
-  RekeySa = 16393,
-  MobikeSupported = 16396,      // RFC 4555
-  UpdateSaAddresses = 16400,    // RFC 4555
-  Cookie2 = 16401,              // RFC 4555
-  NoNatsAllowed = 16402,        // RFC 4555
+  NotifyUnsupportedCriticalPayload = 1,
+  NotifyInvalidIkeSpi = 4,
+  NotifyInvalidMajorVersion = 5,
+  NotifyInvalidSyntax = 7,
+  NotifyInvalidMessageId = 9,
+  NotifyInvalidSpi = 11,
+  NotifyNoProposalChosen = 14,
+  NotifyInvalidKePayload = 17,
+  NotifyAuthenticationFailed = 24,
+  NotifyUnacceptableAddresses = 40,  // RFC 4555
+  NotifyUnexpectedNatDetected = 41,  // RFC 4555
+  NotifyInitialContact = 16384,
+  NotifyNatDetectionSourceIp = 16388,
+  NotifyNatDetectionDestinationIp = 16389,
+  NotifyCookie = 16390,
+  NotifyRekeySa = 16393,
+  NotifyMobikeSupported = 16396,    // RFC 4555
+  NotifyUpdateSaAddresses = 16400,  // RFC 4555
+  NotifyCookie2 = 16401,            // RFC 4555
+  NotifyNoNatsAllowed = 16402,      // RFC 4555
 };
 
 // IKEv1/ISAKMP exchange types (RFC 2408 3.1, RFC 2409 Appendix A).

@@ -54,9 +54,9 @@ Expected<IkePayloadWalk> walk_ike_payloads(const uint8_t* data, size_t size, siz
       const size_t left = size > pos ? size - pos : 0;
       for (const auto& f : kFields) {
         if (left < f.offset + f.size)
-          return DecodeError{pos + f.offset, at(i) + "." + f.name,
-                             detail::need_text(f.size, left > f.offset ? left - f.offset : 0,
-                                               "the generic payload header (4 bytes)")};
+          return DecodeError{
+              pos + f.offset, at(i) + "." + f.name,
+              detail::need_text(f.size, left > f.offset ? left - f.offset : 0, "the generic payload header (4 bytes)")};
       }
       const uint16_t length = detail::load16(data + pos + 2);
       if (length < IkePayload::kHeaderSize)
@@ -95,8 +95,8 @@ Expected<IkePayloadWalk> walk_ike_payloads(const uint8_t* data, size_t size, siz
 void write_ike_payloads(const std::vector<IkePayload>& payloads, IkeVersion version, uint8_t* out) {
   for (const auto& p : payloads) {
     out[0] = p.next;
-    out[1] = version == IkeVersion::V1 ? p.reserved
-                                       : static_cast<uint8_t>((p.critical ? 0x80 : 0) | (p.reserved & 0x7f));
+    out[1] =
+        version == IkeVersion::V1 ? p.reserved : static_cast<uint8_t>((p.critical ? 0x80 : 0) | (p.reserved & 0x7f));
     detail::store16(out + 2, static_cast<uint16_t>(p.length()));
     std::copy(p.body.begin(), p.body.end(), out + IkePayload::kHeaderSize);
     out += p.length();
@@ -195,15 +195,24 @@ Expected<IkeDeletePayload> IkeDeletePayload::decode(const IkePayload& p, IkeVers
 std::optional<size_t> modp_public_value_size(uint16_t group) {
   // Prime sizes in bits: RFC 7296 Appendix B (groups 1, 2) and the MODP groups of its 3.3.2 table.
   switch (group) {
-    case 1: return 768 / 8;
-    case 2: return 1024 / 8;
-    case 5: return 1536 / 8;
-    case 14: return 2048 / 8;
-    case 15: return 3072 / 8;
-    case 16: return 4096 / 8;
-    case 17: return 6144 / 8;
-    case 18: return 8192 / 8;
-    default: return std::nullopt;
+    case 1:
+      return 768 / 8;
+    case 2:
+      return 1024 / 8;
+    case 5:
+      return 1536 / 8;
+    case 14:
+      return 2048 / 8;
+    case 15:
+      return 3072 / 8;
+    case 16:
+      return 4096 / 8;
+    case 17:
+      return 6144 / 8;
+    case 18:
+      return 8192 / 8;
+    default:
+      return std::nullopt;
   }
 }
 

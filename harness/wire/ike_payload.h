@@ -19,11 +19,11 @@ enum class IkeVersion { Unknown, V1, V2 };
 
 struct IkePayload {
   static constexpr size_t kHeaderSize = 4;
-  uint8_t type = 0;       // this payload's type, named by the Next Payload field before it
-  uint8_t next = 0;       // its own Next Payload field (for SK/SKF: the type of the first encrypted payload)
-  bool critical = false;  // IKEv2 Critical bit; always false in IKEv1
-  uint8_t reserved = 0;   // the 7 RESERVED bits (IKEv2) or the RESERVED octet (IKEv1)
-  size_t offset = 0;      // of its generic header in the message
+  uint8_t type = 0;           // this payload's type, named by the Next Payload field before it
+  uint8_t next = 0;           // its own Next Payload field (for SK/SKF: the type of the first encrypted payload)
+  bool critical = false;      // IKEv2 Critical bit; always false in IKEv1
+  uint8_t reserved = 0;       // the 7 RESERVED bits (IKEv2) or the RESERVED octet (IKEv1)
+  size_t offset = 0;          // of its generic header in the message
   std::vector<uint8_t> body;  // everything after the generic header
 
   size_t length() const { return kHeaderSize + body.size(); }  // the Payload Length field
@@ -34,7 +34,7 @@ struct IkePayload {
 // including the first payload whose type is in `stop_types` (SK and SKF in IKEv2: what follows is ciphertext).
 struct IkePayloadWalk {
   std::vector<IkePayload> payloads;
-  size_t end = 0;               // message offset just past the last payload walked
+  size_t end = 0;  // message offset just past the last payload walked
   bool stopped_at_stop_type = false;
 };
 

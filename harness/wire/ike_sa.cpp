@@ -62,8 +62,8 @@ class Reader {
   // One proposal at `pos` (its Proposal Length bounded by `end`), transforms included. Returns its end.
   Expected<size_t> proposal(size_t pos, size_t end, size_t index, IkeVersion version, IkeProposal& out) const {
     const std::string p = "sa.proposal[" + std::to_string(index) + "].";
-    static constexpr Field kFixed[] = {{"last_substruc", 0, 1}, {"reserved", 1, 1},        {"length", 2, 2},
-                                       {"number", 4, 1},        {"protocol_id", 5, 1},     {"spi_size", 6, 1},
+    static constexpr Field kFixed[] = {{"last_substruc", 0, 1}, {"reserved", 1, 1},    {"length", 2, 2},
+                                       {"number", 4, 1},        {"protocol_id", 5, 1}, {"spi_size", 6, 1},
                                        {"num_transforms", 7, 1}};
     if (auto e = need(pos, end, p, kFixed, "proposal fixed part (8 bytes)")) return *e;
     const uint16_t length = detail::load16(b_.data() + pos + 2);
@@ -91,7 +91,7 @@ class Reader {
         return DecodeError{base_ + pos + 7, p + "num_transforms",
                            std::to_string(out.num_transforms) + " transforms as counted, but the Proposal Length " +
                                std::to_string(length) + " leaves " + std::to_string(pend - t) + " more bytes"};
-      static constexpr Field kT[] = {{"last_substruc", 0, 1}, {"reserved", 1, 1}, {"length", 2, 2},
+      static constexpr Field kT[] = {{"last_substruc", 0, 1}, {"reserved", 1, 1},  {"length", 2, 2},
                                      {"type", 4, 1},          {"reserved1", 5, 1}, {"id", 6, 2}};
       if (auto e = need(t, pend, tp, kT, "transform fixed part (8 bytes)")) return *e;
       const uint16_t tlen = detail::load16(b_.data() + t + 2);
@@ -232,12 +232,18 @@ std::vector<uint16_t> IkeSecurityAssociation::dh_groups() const {
 
 std::string ikev2_transform_type_name(uint8_t type) {
   switch (type) {
-    case 1: return "ENCR";
-    case 2: return "PRF";
-    case 3: return "INTEG";
-    case 4: return "D-H";
-    case 5: return "ESN";
-    default: return "type " + std::to_string(type);
+    case 1:
+      return "ENCR";
+    case 2:
+      return "PRF";
+    case 3:
+      return "INTEG";
+    case 4:
+      return "D-H";
+    case 5:
+      return "ESN";
+    default:
+      return "type " + std::to_string(type);
   }
 }
 

@@ -30,12 +30,12 @@ struct IkeAttribute {
 };
 
 struct IkeTransform {
-  uint8_t last = 0;      // Last Substruc (IKEv2) / Next Payload (IKEv1): 3 = more transforms follow, 0 = last
-  uint8_t reserved = 0;  // RESERVED after Last Substruc
-  uint8_t type = 0;      // IKEv2 Transform Type (1 ENCR, 2 PRF, 3 INTEG, 4 D-H, 5 ESN); 0 in IKEv1
-  uint8_t number = 0;    // IKEv1 Transform #; 0 in IKEv2
-  uint8_t reserved1 = 0;  // IKEv2 RESERVED between Type and ID
-  uint16_t id = 0;       // Transform ID (IKEv1 Transform-Id is one byte)
+  uint8_t last = 0;        // Last Substruc (IKEv2) / Next Payload (IKEv1): 3 = more transforms follow, 0 = last
+  uint8_t reserved = 0;    // RESERVED after Last Substruc
+  uint8_t type = 0;        // IKEv2 Transform Type (1 ENCR, 2 PRF, 3 INTEG, 4 D-H, 5 ESN); 0 in IKEv1
+  uint8_t number = 0;      // IKEv1 Transform #; 0 in IKEv2
+  uint8_t reserved1 = 0;   // IKEv2 RESERVED between Type and ID
+  uint16_t id = 0;         // Transform ID (IKEv1 Transform-Id is one byte)
   uint16_t reserved2 = 0;  // IKEv1 RESERVED2
   std::vector<IkeAttribute> attributes;
   size_t offset = 0;  // message offset of its first byte

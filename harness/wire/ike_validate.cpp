@@ -41,8 +41,10 @@ bool is_unprotected_error(const IkeV2Message& m, bool* invalid_spi) {
     if (p.type != IkeNotifyPayload) continue;
     auto notify = IkeNotify::decode(p, IkeVersion::V2);
     if (!notify) continue;
-    if (notify->type == InvalidSpi) *invalid_spi = true;
-    if (notify->type == InvalidSpi || notify->type == InvalidIkeSpi || notify->type == InvalidMajorVersion) any = true;
+    if (notify->type == NotifyInvalidSpi) *invalid_spi = true;
+    if (notify->type == NotifyInvalidSpi || notify->type == NotifyInvalidIkeSpi ||
+        notify->type == NotifyInvalidMajorVersion)
+      any = true;
   }
   return any;
 }
@@ -61,7 +63,8 @@ void check_v2_header(const IkeV2Message& m, std::vector<Violation>& out) {
   if (m.length() != m.header_size()) {
     add(out, kRfc7296, "3.1", "MUST",
         "Length is " + n(m.length()) + " but the UDP payload carries " + n(m.header_size()) +
-            " bytes of IKE message (its payloads end at " + n(m.chain_end()) + "); Length is the \"Length of the total message (header + payloads) in octets\", "
+            " bytes of IKE message (its payloads end at " + n(m.chain_end()) +
+            "); Length is the \"Length of the total message (header + payloads) in octets\", "
             "\"with one IKE message per UDP datagram\"");
   }
   bool invalid_spi = false;
@@ -93,8 +96,8 @@ void check_v2_header(const IkeV2Message& m, std::vector<Violation>& out) {
         "the V (Version) flag is set: \"Implementations of IKEv2 MUST clear this bit when sending and MUST ignore it "
         "in incoming messages.\"");
   }
-  const bool after_init = m.exchange_type() == IkeAuth || m.exchange_type() == CreateChildSa ||
-                          m.exchange_type() == Informational;
+  const bool after_init =
+      m.exchange_type() == IkeAuth || m.exchange_type() == CreateChildSa || m.exchange_type() == IkeInformational;
   if (after_init && m.encrypted() == nullptr && !unprotected_error) {
     add(out, kRfc7296, "1.2", "MUST",
         ikev2_exchange_name(m.exchange_type()) +
@@ -188,8 +191,9 @@ bool check_v2_sa(const IkeV2Message& m, const IkePayload& p, size_t i, std::vect
     }
     if (pr.reserved != 0) {
       add(out, kRfc7296, "3.3.1", "MUST",
-          at + " has RESERVED " + n(pr.reserved) + ": \"RESERVED (1 octet) - MUST be sent as zero; MUST be ignored "
-                                                   "on receipt.\"");
+          at + " has RESERVED " + n(pr.reserved) +
+              ": \"RESERVED (1 octet) - MUST be sent as zero; MUST be ignored "
+              "on receipt.\"");
     }
     for (size_t t = 0; t < pr.transforms.size(); ++t) {
       const auto& tr = pr.transforms[t];
@@ -215,8 +219,7 @@ void check_v2_ke(const IkePayload& p, size_t i, const std::vector<uint16_t>& gro
   auto ke = IkeKeyExchange::decode(p, IkeVersion::V2);
   if (!ke) {
     add(out, kRfc7296, "3.4", "MUST",
-        where(p, i, "KE") + " is too short for Diffie-Hellman Group Num and RESERVED (" + ke.error().to_string() +
-            ")");
+        where(p, i, "KE") + " is too short for Diffie-Hellman Group Num and RESERVED (" + ke.error().to_string() + ")");
     return;
   }
   if (ke->reserved != 0) {
@@ -263,8 +266,7 @@ void check_v2_bodies(const IkeV2Message& m, std::vector<Violation>& out) {
       auto notify = IkeNotify::decode(p, IkeVersion::V2);
       if (!notify) {
         add(out, kRfc7296, "3.10", "MUST",
-            where(p, i, "N") + " does not hold the Notify fixed part and its SPI (" + notify.error().to_string() +
-                ")");
+            where(p, i, "N") + " does not hold the Notify fixed part and its SPI (" + notify.error().to_string() + ")");
       } else if (notify->spi.empty() && notify->protocol_id != 0) {
         add(out, kRfc7296, "3.10", "MUST",
             where(p, i, "N(" + ikev2_notify_name(notify->type) + ")") + " has no SPI but Protocol ID " +
@@ -339,16 +341,16 @@ void check_v1_sa(const IkeV1Message& m, const IkePayload& p, size_t i, std::vect
     const uint8_t want = k + 1 < props.size() ? 2 : 0;
     if (pr.last != want) {
       add(out, kRfc2408, "3.5", "MUST",
-          "Proposal payload " + n(k) + " at offset " + n(pr.offset) + " has Next Payload " + n(pr.last) +
-              " where " + n(want) + " belongs: \"This field MUST only contain the value \"2\" or \"0\".\"");
+          "Proposal payload " + n(k) + " at offset " + n(pr.offset) + " has Next Payload " + n(pr.last) + " where " +
+              n(want) + " belongs: \"This field MUST only contain the value \"2\" or \"0\".\"");
     }
     for (size_t t = 0; t < pr.transforms.size(); ++t) {
       const auto& tr = pr.transforms[t];
       const uint8_t want_t = t + 1 < pr.transforms.size() ? 3 : 0;
       if (tr.last != want_t) {
         add(out, kRfc2408, "3.6", "MUST",
-            "Transform payload " + n(t) + " at offset " + n(tr.offset) + " has Next Payload " + n(tr.last) +
-                " where " + n(want_t) + " belongs: \"This field MUST only contain the value \"3\" or \"0\".\"");
+            "Transform payload " + n(t) + " at offset " + n(tr.offset) + " has Next Payload " + n(tr.last) + " where " +
+                n(want_t) + " belongs: \"This field MUST only contain the value \"3\" or \"0\".\"");
       }
       if (tr.reserved != 0 || tr.reserved2 != 0) {
         add(out, kRfc2408, "5.3", "MUST",
@@ -448,8 +450,9 @@ std::vector<Violation> validate(const IkeV1Message& m) {
   }
   if (sa_count > 1 && is_phase1(m.exchange_type())) {
     add(out, kRfc2409, "5", "MUST",
-        n(sa_count) + " SA payloads in a phase 1 message: \"for phase 1 exchanges there MUST NOT be multiple "
-                      "Proposal Payloads for a single SA payload and there MUST NOT be multiple SA payloads.\"");
+        n(sa_count) +
+            " SA payloads in a phase 1 message: \"for phase 1 exchanges there MUST NOT be multiple "
+            "Proposal Payloads for a single SA payload and there MUST NOT be multiple SA payloads.\"");
   }
   return out;
 }

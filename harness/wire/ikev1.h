@@ -24,7 +24,7 @@ namespace mipvpn::wire {
 
 class IkeV1Message : public Tins::PDU {
  public:
-  static const PDU::PDUType pdu_flag = static_cast<PDU::PDUType>(PDU::USER_DEFINED_PDU + 10);
+  static constexpr PDU::PDUType pdu_flag = static_cast<PDU::PDUType>(PDU::USER_DEFINED_PDU + 10);
   static constexpr size_t kHeaderSize = 28;
   static constexpr uint8_t kFlagE = 0x01;
   static constexpr uint8_t kFlagC = 0x02;

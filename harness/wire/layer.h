@@ -36,9 +36,11 @@ struct Layer {
   std::string protocol;  // short name: eth vlan arp ip udp icmp rrq rrp adv sol tunnel-data minenc gre esp udpencap
                          // nat-keepalive ike ikev1 payload
   std::string summary;   // this layer's part of the one-line description, e.g. "IP 10.0.2.2>10.0.1.1 ttl=64"
-  size_t offset = 0;     // of the layer's first byte: in the frame, or in the decrypted plaintext when decrypted
+  size_t offset = 0;     // of the layer's first byte: in the frame, or in DecodedFrame::buffers[buffer]
   size_t length = 0;     // bytes of this layer's header (or of the whole message for leaf messages)
   bool decrypted = false;  // this layer sits inside ESP plaintext recovered with a key
+  int buffer = -1;         // -1: offset is a frame offset; else the index of the DecodedFrame::buffers entry (ESP
+                           // plaintext, a packet rebuilt from minimal encapsulation) the offset points into
   std::vector<Field> fields;
   std::vector<Violation> violations;
   std::optional<DecodeError> error;  // decoding stopped at this layer; offset is a frame (or plaintext) offset
@@ -98,7 +100,8 @@ struct IpContext {
   uint8_t protocol = 0;
   Bytes header;      // the whole IPv4 header, options included
   size_t offset = 0;  // of header[0]
-  bool in_plaintext = false;
+  bool in_plaintext = false;  // the header is in a DecodedFrame::buffers entry, not in the frame
+  bool decrypted = false;     // ... and that entry is ESP plaintext
   uint16_t src_port = 0;  // of the enclosing UDP datagram when the layer rides UDP (RFC 3519, RFC 3948), else 0
   uint16_t dst_port = 0;
   uint16_t udp_checksum = 0;  // of that UDP datagram (RFC 3948 2.1 wants 0 for ESP-in-UDP)

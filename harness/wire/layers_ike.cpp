@@ -115,27 +115,47 @@ void add_delete(Layer& l, const IkePayload& p, size_t index, bool v1) {
   l.add(at + ".num_spis", uint64_t{d->num_spis});
 }
 
-// Payload names for the field (full notify names) and the summary (short ones), and the per-payload fields.
+// Payload names for the "payloads" field (full notify names) and for the summary (short ones).
 struct PayloadList {
   std::string full, brief;
 };
 
-PayloadList describe_payloads(Layer& l, const std::vector<IkePayload>& ps, bool v1, bool response) {
+PayloadList payload_names(const std::vector<IkePayload>& ps, bool v1, bool response) {
   PayloadList out;
-  size_t sa = 0, notify = 0, del = 0, vid = 0;
   for (const auto& p : ps) {
     std::string name = v1 ? ikev1_payload_name(p.type) : ikev2_payload_name(p.type, response);
     std::string full = name, brief = name;
-    const bool is_notify = v1 ? p.type == IsakmpNotify : p.type == IkeNotifyPayload;
-    if (is_notify) {
+    if (p.type == (v1 ? uint8_t{IsakmpNotify} : uint8_t{IkeNotifyPayload})) {
       auto n = IkeNotify::decode(p, v1 ? IkeVersion::V1 : IkeVersion::V2);
       if (n) {
         full = "N(" + (v1 ? ikev1_notify_name(n->type) : ikev2_notify_name(n->type)) + ")";
         brief = "N(" + (v1 ? ikev1_notify_name(n->type) : ikev2_notify_short_name(n->type)) + ")";
       }
-      add_notify(l, p, notify++, v1);
     } else if (!v1 && (p.type == IkeEncrypted || p.type == IkeEncryptedFragment)) {
       brief = name + "(first=" + ikev2_payload_name(p.next, response) + " len=" + std::to_string(p.length()) + ")";
+    }
+    if (p.critical) {  // the Critical bit, visible where it matters (3.2)
+      full += "!";
+      brief += "!";
+    }
+    out.full += (out.full.empty() ? "" : " ") + full;
+    out.brief += (out.brief.empty() ? "" : " ") + brief;
+  }
+  return out;
+}
+
+// Per payload: its generic header (type, name, Payload Length, Critical), then what its body shows without keys.
+void add_payload_details(Layer& l, const std::vector<IkePayload>& ps, bool v1, bool response) {
+  size_t sa = 0, notify = 0, del = 0, vid = 0;
+  for (size_t i = 0; i < ps.size(); ++i) {
+    const auto& p = ps[i];
+    const std::string at = "payload[" + std::to_string(i) + "]";
+    l.add(at + ".type", uint64_t{p.type});
+    l.add(at + ".name", v1 ? ikev1_payload_name(p.type) : ikev2_payload_name(p.type, response));
+    l.add(at + ".length", uint64_t{p.length()});
+    if (!v1) l.add(at + ".critical", p.critical);
+    if (p.type == (v1 ? uint8_t{IsakmpNotify} : uint8_t{IkeNotifyPayload})) {
+      add_notify(l, p, notify++, v1);
     } else if (p.type == (v1 ? uint8_t{IsakmpSa} : uint8_t{IkeSa})) {
       add_sa(l, p, sa++, v1);
     } else if (p.type == (v1 ? uint8_t{IsakmpDelete} : uint8_t{IkeDelete})) {
@@ -153,14 +173,7 @@ PayloadList describe_payloads(Layer& l, const std::vector<IkePayload>& ps, bool 
     } else if (p.type == (v1 ? uint8_t{IsakmpNonce} : uint8_t{IkeNonce})) {
       l.add("nonce.length", uint64_t{p.body.size()});
     }
-    if (p.critical) {  // the Critical bit, visible where it matters (3.2)
-      full += "!";
-      brief += "!";
-    }
-    out.full += (out.full.empty() ? "" : " ") + full;
-    out.brief += (out.brief.empty() ? "" : " ") + brief;
   }
-  return out;
 }
 
 std::string short_hex(uint64_t v) { return hex(v, 1); }
@@ -190,9 +203,10 @@ void decode_v2(Bytes ike, size_t offset, Layer& l) {
     l.error->offset += offset;
     return;
   }
-  const auto list = describe_payloads(l, m->payloads(), false, response);
+  const auto list = payload_names(m->payloads(), false, response);
   l.add("payloads", list.full);
   l.add("payload_count", uint64_t{m->payloads().size()});
+  add_payload_details(l, m->payloads(), false, response);
   if (const IkePayload* sk = m->encrypted()) {
     l.add("encrypted_payload", ikev2_payload_name(sk->type));
     l.add("encrypted_first_payload", uint64_t{sk->next});
@@ -231,16 +245,18 @@ void decode_v1(Bytes ike, size_t offset, Layer& l) {
     l.error->offset += offset;
     return;
   }
-  const auto list = describe_payloads(l, m->payloads(), true, false);
+  const auto list = payload_names(m->payloads(), true, false);
   l.add("payloads", list.full);
   l.add("payload_count", uint64_t{m->payloads().size()});
+  add_payload_details(l, m->payloads(), true, false);
   if (m->e()) {
     l.add("encrypted_length", uint64_t{m->encrypted_body().size()});
     l.add("encrypted_note",
           "all payloads after the header are encrypted (E flag, RFC 2408 3.1) and unreadable without the ISAKMP SA "
-          "keys; the first is " + ikev1_payload_name(h->next_payload));
-    l.summary = head + " [encrypted " + std::to_string(m->encrypted_body().size()) + " bytes, first=" +
-                ikev1_payload_name(h->next_payload) + "]";
+          "keys; the first is " +
+              ikev1_payload_name(h->next_payload));
+    l.summary = head + " [encrypted " + std::to_string(m->encrypted_body().size()) +
+                " bytes, first=" + ikev1_payload_name(h->next_payload) + "]";
   } else {
     l.summary = head + " [" + list.brief + "]";
   }

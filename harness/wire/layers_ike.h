@@ -5,8 +5,9 @@
 // Fields, in wire order: spi_i, spi_r (cookies in IKEv1) as "0x%016x" text, next_payload (+ _name), version,
 // major_version, minor_version, exchange_type, exchange (name), flags, flag_r/flag_v/flag_i (IKEv2) or
 // flag_e/flag_c/flag_a (IKEv1), message_id, length, then payloads (e.g. "SA KE Ni N(NAT_DETECTION_SOURCE_IP)"),
-// payload_count, per-payload details (sa[i].proposal[j], ke.dh_group, ke.data_length, nonce.length,
-// notify[k].type/name/protocol_id/spi_size/spi/data_length, delete[k].*, vendor_id[k].length), and for the Encrypted
+// payload_count, per payload payload[i].type/name/length/critical (critical: IKEv2 only) followed by what its body
+// shows (sa[k].proposal[j], ke.dh_group, ke.data_length, nonce.length, notify[k].type/name/protocol_id/spi_size/
+// spi/data_length, delete[k].*, vendor_id[k].length), and for the Encrypted
 // payload encrypted_payload, encrypted_first_payload (+ _name), encrypted_length, encrypted_note. Violations come
 // from validate() (ike_validate.h). IKE is a leaf: nothing follows it.
 #pragma once

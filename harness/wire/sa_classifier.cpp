@@ -40,18 +40,23 @@ std::string ike_sa_name(uint64_t spi_i, uint64_t spi_r) { return "IKE SA " + hex
 
 const char* to_string(SaEventKind kind) {
   switch (kind) {
-    case SaEventKind::NewSa: return "NewSa";
-    case SaEventKind::Rekey: return "Rekey";
-    case SaEventKind::AddressUpdate: return "AddressUpdate";
-    case SaEventKind::Continuing: return "Continuing";
+    case SaEventKind::NewSa:
+      return "NewSa";
+    case SaEventKind::Rekey:
+      return "Rekey";
+    case SaEventKind::AddressUpdate:
+      return "AddressUpdate";
+    case SaEventKind::Continuing:
+      return "Continuing";
   }
   return "?";
 }
 
 IkeObservation IkeObservation::from(const IkeV2Message& m, SaTime time, Tins::IPv4Address src, uint16_t src_port,
                                     Tins::IPv4Address dst, uint16_t dst_port) {
-  return IkeObservation{time,       src,        dst,         src_port,   dst_port,      IkeVersion::V2,
-                        m.spi_i(),  m.spi_r(),  m.exchange_type(), m.flags(), m.message_id()};
+  return IkeObservation{time,           src,       dst,       src_port,          dst_port,
+                        IkeVersion::V2, m.spi_i(), m.spi_r(), m.exchange_type(), m.flags(),
+                        m.message_id()};
 }
 
 IkeObservation IkeObservation::from(const IkeV1Message& m, SaTime time, Tins::IPv4Address src, uint16_t src_port,
@@ -67,6 +72,37 @@ IkeObservation IkeObservation::from(const IkeV1Message& m, SaTime time, Tins::IP
                         m.exchange_type(),
                         m.flags(),
                         m.message_id()};
+}
+
+std::optional<IkeObservation> IkeObservation::from(const Layer& l, SaTime time, Tins::IPv4Address src,
+                                                   uint16_t src_port, Tins::IPv4Address dst, uint16_t dst_port) {
+  if (l.protocol != "ike" && l.protocol != "ikev1") return std::nullopt;
+  auto number = [&](const char* name) -> std::optional<uint64_t> {
+    const FieldValue* v = l.find(name);
+    if (v == nullptr || !std::holds_alternative<uint64_t>(*v)) return std::nullopt;
+    return std::get<uint64_t>(*v);
+  };
+  auto spi = [&](const char* name) -> std::optional<uint64_t> {
+    const FieldValue* v = l.find(name);
+    if (v == nullptr || !std::holds_alternative<std::string>(*v)) return std::nullopt;
+    const std::string& text = std::get<std::string>(*v);  // "0x%016x"
+    if (text.size() != 18 || text.rfind("0x", 0) != 0) return std::nullopt;
+    return std::stoull(text.substr(2), nullptr, 16);
+  };
+  const auto spi_i = spi("spi_i"), spi_r = spi("spi_r");
+  const auto exchange = number("exchange_type"), flags = number("flags"), msgid = number("message_id");
+  if (!spi_i || !spi_r || !exchange || !flags || !msgid) return std::nullopt;
+  return IkeObservation{time,
+                        src,
+                        dst,
+                        src_port,
+                        dst_port,
+                        l.protocol == "ikev1" ? IkeVersion::V1 : IkeVersion::V2,
+                        *spi_i,
+                        *spi_r,
+                        static_cast<uint8_t>(*exchange),
+                        static_cast<uint8_t>(*flags),
+                        static_cast<uint32_t>(*msgid)};
 }
 
 SaClassifier::IkeSa* SaClassifier::find_ike(const IkeObservation& o) {
@@ -125,12 +161,12 @@ IkeVerdict SaClassifier::observe_ike(const IkeObservation& o) {
                    " between " + o.src.to_string() + " and " + o.dst.to_string() + " (full renegotiation)";
       } else {
         v.kind = SaEventKind::NewSa;
-        v.reason = "new " + name + " by " + what + " between " + ep(o.src, o.src_port) + " and " +
-                   ep(o.dst, o.dst_port);
+        v.reason =
+            "new " + name + " by " + what + " between " + ep(o.src, o.src_port) + " and " + ep(o.dst, o.dst_port);
       }
     } else if (older != nullptr) {
-      fresh.rec.origin = "rekey of " + ike_sa_name(older->rec.spi_i, older->rec.spi_r) + " (first seen in " + what +
-                         ")";
+      fresh.rec.origin =
+          "rekey of " + ike_sa_name(older->rec.spi_i, older->rec.spi_r) + " (first seen in " + what + ")";
       v.kind = SaEventKind::Rekey;
       v.reason = "new " + name + " first seen in " + what + " between the peers of " +
                  ike_sa_name(older->rec.spi_i, older->rec.spi_r) +
@@ -140,9 +176,9 @@ IkeVerdict SaClassifier::observe_ike(const IkeObservation& o) {
       v.kind = SaEventKind::NewSa;
       v.reason = "new " + name + " first seen in " + what + " between " + ep(o.src, o.src_port) + " and " +
                  ep(o.dst, o.dst_port) + " without its initial exchange";
-      v.anomalies.push_back(SaAnomaly{SaAnomalyKind::MidSaStart, false,
-                                      name + " first seen in " + what +
-                                          ", after its initial exchange: the capture may have started late"});
+      v.anomalies.push_back(SaAnomaly{
+          SaAnomalyKind::MidSaStart, false,
+          name + " first seen in " + what + ", after its initial exchange: the capture may have started late"});
     }
     ike_.push_back(std::move(fresh));
     sa = &ike_.back();
@@ -279,8 +315,8 @@ EspVerdict SaClassifier::observe_esp(const EspObservation& o) {
     it = esp_index_.find(o.spi);
   } else {
     EspSa& sa = esp_[it->second];
-    const bool same = sa.rec.src == o.src && sa.rec.dst == o.dst && sa.rec.src_port == o.src_port &&
-                      sa.rec.dst_port == o.dst_port;
+    const bool same =
+        sa.rec.src == o.src && sa.rec.dst == o.dst && sa.rec.src_port == o.src_port && sa.rec.dst_port == o.dst_port;
     const std::string seqs = "seq " + std::to_string(sa.rec.last_seq) + " -> " + std::to_string(o.seq);
     if (!same) {
       v.kind = SaEventKind::AddressUpdate;
@@ -307,12 +343,12 @@ EspVerdict SaClassifier::observe_esp(const EspObservation& o) {
                                             "(RFC 4303 3.4.3)"});
       } else {
         if (behind < 64) sa.window |= uint64_t{1} << behind;
-        v.anomalies.push_back(SaAnomaly{
-            SaAnomalyKind::SeqBackwards, true,
-            spi + " goes backwards: seq " + std::to_string(o.seq) + " after highest " +
-                std::to_string(sa.rec.highest_seq) +
-                (behind >= 64 ? ", left of a 64-packet replay window: a receiver drops it (RFC 4303 3.4.3)"
-                              : " (out of order within a 64-packet window, RFC 4303 3.4.3)")});
+        v.anomalies.push_back(
+            SaAnomaly{SaAnomalyKind::SeqBackwards, true,
+                      spi + " goes backwards: seq " + std::to_string(o.seq) + " after highest " +
+                          std::to_string(sa.rec.highest_seq) +
+                          (behind >= 64 ? ", left of a 64-packet replay window: a receiver drops it (RFC 4303 3.4.3)"
+                                        : " (out of order within a 64-packet window, RFC 4303 3.4.3)")});
       }
     }
   }
@@ -375,11 +411,21 @@ SaWindowCounts SaClassifier::between(SaTime t0, SaTime t1) const {
       continue;
     }
     switch (e.exchange) {
-      case IkeSaInit: ++c.ike_sa_init; break;
-      case IkeAuth: ++c.ike_auth; break;
-      case CreateChildSa: ++c.create_child_sa; break;
-      case Informational: ++c.informational; break;
-      default: ++c.other_exchanges; break;
+      case IkeSaInit:
+        ++c.ike_sa_init;
+        break;
+      case IkeAuth:
+        ++c.ike_auth;
+        break;
+      case CreateChildSa:
+        ++c.create_child_sa;
+        break;
+      case IkeInformational:
+        ++c.informational;
+        break;
+      default:
+        ++c.other_exchanges;
+        break;
     }
   }
   return c;

@@ -20,6 +20,7 @@
 
 #include "harness/wire/ike.h"
 #include "harness/wire/ikev1.h"
+#include "harness/wire/layer.h"
 
 #include <tins/ip_address.h>
 
@@ -27,6 +28,7 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <tuple>
@@ -50,6 +52,10 @@ struct IkeObservation {
                              Tins::IPv4Address dst, uint16_t dst_port);
   static IkeObservation from(const IkeV1Message& m, SaTime time, Tins::IPv4Address src, uint16_t src_port,
                              Tins::IPv4Address dst, uint16_t dst_port);
+  // From an "ike" or "ikev1" Layer of decode_ike_layer (layers_ike.h); nullopt for another layer or one whose header
+  // did not decode.
+  static std::optional<IkeObservation> from(const Layer& ike_layer, SaTime time, Tins::IPv4Address src,
+                                            uint16_t src_port, Tins::IPv4Address dst, uint16_t dst_port);
 };
 
 struct EspObservation {
@@ -120,7 +126,7 @@ struct SaRecord {
 // Counts over a time window (inclusive at both ends).
 struct SaWindowCounts {
   size_t ike_messages = 0;
-  size_t ike_exchanges = 0;  // new exchanges, all types
+  size_t ike_exchanges = 0;                                                      // new exchanges, all types
   size_t ike_sa_init = 0, ike_auth = 0, create_child_sa = 0, informational = 0;  // IKEv2 new exchanges by type
   size_t ikev1_phase1 = 0, ikev1_quick_mode = 0, other_exchanges = 0;
   size_t new_ike_sas = 0;  // IKE SAs first seen in the window
@@ -153,8 +159,8 @@ class SaClassifier {
   struct IkeSa {
     SaRecord rec;
     Endpoint initiator, responder;
-    std::set<std::tuple<uint32_t, bool, uint8_t>> exchanges;        // (message id, requester is initiator, type)
-    std::set<std::tuple<uint32_t, bool, bool>> messages;            // (message id, requester is initiator, response)
+    std::set<std::tuple<uint32_t, bool, uint8_t>> exchanges;  // (message id, requester is initiator, type)
+    std::set<std::tuple<uint32_t, bool, bool>> messages;      // (message id, requester is initiator, response)
   };
   struct EspSa {
     SaRecord rec;

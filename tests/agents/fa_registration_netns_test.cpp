@@ -2,6 +2,7 @@
 // (byte-identical through MN-HA, from the care-of address), the reply relayed to the mobile node by its link-layer
 // address, the visitor list, denials with their codes and addresses, the one-per-second limit, timeouts, ICMP
 // errors, FA-HA with a test-side home agent, and relay faults visibly breaking their rules.
+#include <random>
 #include <set>
 
 #include "harness/wire/codes.h"
@@ -274,6 +275,59 @@ TEST_F(FaRegistration, UnreachableHomeAgentPortMeansCode82) {
   auto d = exchange(*s, q);
   ASSERT_TRUE(d) << log_text("fa");
   EXPECT_EQ(decode_reply(d->data)->code(), wire::kFaHomeAgentPortUnreachable);
+}
+
+// Malformed registrations, unknown extensions, replies from nowhere and a flood: the agent keeps serving.
+TEST_F(FaRegistration, MalformedInputAndFloodsNeverStopTheAgent) {
+  start_ha();
+  start_fa();
+  std::mt19937 rng(42);
+  std::vector<std::unique_ptr<net::UdpSocket>> socks;
+  for (int i = 0; i < 4; ++i) socks.push_back(mn_socket(home_address(i), i % 2 ? 255 : 64));
+  const std::vector<uint8_t> valid = MnRequest().bytes();
+  for (int i = 0; i < 3000; ++i) {
+    std::vector<uint8_t> m;
+    switch (i % 6) {
+      case 0:  // random bytes
+        m.resize(rng() % 300);
+        for (auto& b : m) b = static_cast<uint8_t>(rng());
+        break;
+      case 1:  // a request cut anywhere
+        m.assign(valid.begin(), valid.begin() + static_cast<long>(rng() % valid.size()));
+        break;
+      case 2: {  // a request with random extensions
+        m.assign(valid.begin(), valid.begin() + 24);
+        const size_t n = rng() % 40;
+        for (size_t k = 0; k < n; ++k) m.push_back(static_cast<uint8_t>(rng()));
+        break;
+      }
+      case 3: {  // unknown extension 0-127 after MN-HA
+        m = valid;
+        m.insert(m.end(), {100, 1, 0});
+        break;
+      }
+      case 4: {  // replies that match nothing
+        RegistrationReply r(0, 300, Tins::IPv4Address(home_address(i % 10)), kHa, rng());
+        m = r.bytes();
+        break;
+      }
+      default:  // valid-looking requests with random Identifications (relayed, then answered or denied by the HA)
+        MnRequest q;
+        q.home_address = home_address(i % 4);
+        q.identification = (uint64_t{rng()} << 32) | rng();
+        m = q.bytes();
+    }
+    (void)socks[static_cast<size_t>(i) % socks.size()]->send_to("10.0.2.1", 434, m);
+  }
+  ASSERT_TRUE(poll_until([&] { return control_query(fa_control(), "ping").has_value(); }, 5000ms));
+  ASSERT_TRUE(fa_mipd_.running()) << log_text("fa");
+  // Still serving: a fresh mobile node registers.
+  auto s = mn_socket(home_address(8));
+  MnRequest q;
+  q.home_address = home_address(8);
+  auto d = exchange(*s, q, 5000ms);
+  ASSERT_TRUE(d) << "no reply after the flood";
+  EXPECT_TRUE(wire::reply_code_accepted(decode_reply(d->data)->code()));
 }
 
 // FA-HA (RFC 5944 3.7.2.2, 3.7.3.1, 3.5.4) with a test-side home agent: the reference HA has no FA SAs.

@@ -319,6 +319,10 @@ TEST_F(FaTest, EncapsulatingDeliveryStyle) {
   without_t.flags = 0;
   denial(request(without_t), w::kFaPoorlyFormedRequest);
   advance(2s);
+  Rrq long_one = q;
+  long_one.after_auth = {ext(w::EncapsulatingDeliveryStyle, {0})};
+  denial(request(long_one, from_mn(kHoA, 255)), w::kFaPoorlyFormedRequest);  // Length must be 0 (RFC 3024 3.3)
+  advance(2s);
   Rrq misplaced = q;
   misplaced.after_auth.clear();
   misplaced.before_auth = {ext(w::EncapsulatingDeliveryStyle)};
@@ -511,6 +515,16 @@ TEST_F(FaTest, HomeAgentDenialLeavesTheVisitorEntryAlone) {
   EXPECT_EQ(after->registration.identification, before.registration.identification);
   EXPECT_EQ(after->expires, before.expires);
   EXPECT_EQ(fa_.visitors().pending_count(), 0u);
+}
+
+TEST_F(FaTest, ReplyWithACompanionRfcExtensionBelow128IsRelayed) {
+  ASSERT_EQ(request(Rrq()).verdict, Verdict::Relayed);
+  Rrp p;
+  p.before_auth = {ext(w::UdpTunnelReply, {0, 0, 0, 0, 0, 0})};  // RFC 3519 3.2, type 44: defined, not unknown
+  const std::vector<uint8_t> sent = p.bytes();
+  const Outcome o = fa_.on_datagram(sent, from_ha(), now_);
+  ASSERT_EQ(o.verdict, Verdict::Relayed) << o.reason;
+  EXPECT_EQ(o.out[0].payload, sent);
 }
 
 TEST_F(FaTest, ReplyWithoutMnHaIsRejectedWith71) {

@@ -10,20 +10,20 @@
 #include "tests/wire/ike_samples.h"
 
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 #include <tins/ethernetII.h>
 #include <tins/ip.h>
 #include <tins/packet_writer.h>
 #include <tins/rawpdu.h>
 #include <tins/udp.h>
+#include <nlohmann/json.hpp>
 
+#include <sys/wait.h>
+#include <unistd.h>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
-#include <sys/wait.h>
-#include <unistd.h>
 
 namespace mipvpn::wire::oracle {
 namespace {
@@ -263,8 +263,8 @@ TEST_F(IkeOracle, EveryMessageKindDissectsWithTheSameValues) {
     EXPECT_EQ(value(k, "isakmp.flag_v"), flag(l, "flag_v"));
     EXPECT_EQ(value(k, "isakmp.flag_r"), flag(l, "flag_r"));
     EXPECT_EQ(top(k, "isakmp.typepayload"), payload_types(sa_init));
-    EXPECT_EQ(values(k, "isakmp.notify.msgtype"),
-              (std::vector<std::string>{std::to_string(num(l, "notify[0].type")), std::to_string(num(l, "notify[1].type"))}));
+    EXPECT_EQ(values(k, "isakmp.notify.msgtype"), (std::vector<std::string>{std::to_string(num(l, "notify[0].type")),
+                                                                            std::to_string(num(l, "notify[1].type"))}));
     EXPECT_EQ(str(l, "notify[0].name"), "NAT_DETECTION_SOURCE_IP");
     EXPECT_EQ(str(l, "notify[1].name"), "NAT_DETECTION_DESTINATION_IP");
     EXPECT_EQ(value(k, "isakmp.key_exchange.dh_group"), std::to_string(num(l, "ke.dh_group")));
@@ -293,7 +293,8 @@ TEST_F(IkeOracle, EveryMessageKindDissectsWithTheSameValues) {
     EXPECT_EQ(value(k, "isakmp.flag_r"), flag(l, "flag_r"));
     EXPECT_EQ(top(k, "isakmp.typepayload"), std::vector<std::string>{"46"});
     const Json& sk = k["isakmp.typepayload_tree"];
-    EXPECT_EQ(top(sk, "isakmp.nextpayload"), std::vector<std::string>{std::to_string(num(l, "encrypted_first_payload"))});
+    EXPECT_EQ(top(sk, "isakmp.nextpayload"),
+              std::vector<std::string>{std::to_string(num(l, "encrypted_first_payload"))});
     EXPECT_EQ(top(sk, "isakmp.payloadlength"), std::vector<std::string>{std::to_string(num(l, "encrypted_length"))});
     EXPECT_EQ(str(l, "payloads"), "SK");
   }

@@ -36,9 +36,10 @@ inline IkeV2Message build_sa_init() {
   m.add_payload(IkeSa, sa.body(IkeVersion::V2));
   m.add_payload(IkeKe, IkeKeyExchange{14, 0, s::fill(256, 0xa5)}.body(IkeVersion::V2));
   m.add_payload(IkeNonce, s::fill(32, 0x4e));
-  m.add_payload(IkeNotifyPayload, IkeNotify{0, 0, NatDetectionSourceIp, {}, s::fill(20, 0x51)}.body(IkeVersion::V2));
   m.add_payload(IkeNotifyPayload,
-                IkeNotify{0, 0, NatDetectionDestinationIp, {}, s::fill(20, 0xd5)}.body(IkeVersion::V2));
+                IkeNotify{0, 0, NotifyNatDetectionSourceIp, {}, s::fill(20, 0x51)}.body(IkeVersion::V2));
+  m.add_payload(IkeNotifyPayload,
+                IkeNotify{0, 0, NotifyNatDetectionDestinationIp, {}, s::fill(20, 0xd5)}.body(IkeVersion::V2));
   return m;
 }
 
@@ -49,7 +50,7 @@ inline IkeV2Message build_ike_auth() {
 }
 
 inline IkeV2Message build_informational_response() {
-  IkeV2Message m(s::kSpiI, s::kSpiR, Informational, IkeV2Message::kFlagR, 2);
+  IkeV2Message m(s::kSpiI, s::kSpiR, IkeInformational, IkeV2Message::kFlagR, 2);
   m.add_encrypted(IkeNoNext, s::cat({s::fill(16, 0x22), s::fill(16, 0x7e), s::fill(16, 0x2c)}));
   return m;
 }
@@ -65,13 +66,18 @@ inline IkeV1Message build_main_mode() {
   IkeTransform t;
   t.number = 1;
   t.id = 1;  // KEY_IKE
-  t.attributes = {{1, true, 7, {}}, {14, true, 128, {}}, {2, true, 2, {}}, {3, true, 1, {}},
-                  {4, true, 14, {}}, {11, true, 1, {}}, {12, false, 0, {0x00, 0x01, 0x51, 0x80}}};
+  t.attributes = {{1, true, 7, {}},
+                  {14, true, 128, {}},
+                  {2, true, 2, {}},
+                  {3, true, 1, {}},
+                  {4, true, 14, {}},
+                  {11, true, 1, {}},
+                  {12, false, 0, {0x00, 0x01, 0x51, 0x80}}};
   p.transforms.push_back(t);
   sa.proposals.push_back(p);
   m.add_payload(IsakmpSa, sa.body(IkeVersion::V1));
-  m.add_payload(IsakmpVendorId, {0x4a, 0x13, 0x1c, 0x81, 0x07, 0x03, 0x58, 0x45, 0x5c, 0x57, 0x28, 0xf2, 0x0e, 0x95,
-                                 0x45, 0x2f});
+  m.add_payload(IsakmpVendorId,
+                {0x4a, 0x13, 0x1c, 0x81, 0x07, 0x03, 0x58, 0x45, 0x5c, 0x57, 0x28, 0xf2, 0x0e, 0x95, 0x45, 0x2f});
   return m;
 }
 

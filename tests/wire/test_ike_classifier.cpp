@@ -2,8 +2,9 @@
 // SPIs, a MOBIKE-style address change with the same SPIs, the RFC 5265 handoff (same SPIs, same outer addresses,
 // monotonic sequence numbers: all Continuing, no exchange, no new SPI), a full renegotiation, replays and late
 // starts, IKEv1 Main Mode + Quick Mode, and the windowed counts the handoff judge reads.
-#include "harness/wire/sa_classifier.h"
 #include "harness/wire/ike_names.h"
+#include "harness/wire/layers_ike.h"
+#include "harness/wire/sa_classifier.h"
 #include "tests/wire/ike_samples.h"
 
 #include <gtest/gtest.h>
@@ -30,8 +31,8 @@ IkeObservation ike(int ms, const char* src, uint16_t sport, const char* dst, uin
                    IkeVersion v = IkeVersion::V2) {
   return IkeObservation{at(ms), src, dst, sport, dport, v, spi_i, spi_r, exchange, flags, msgid};
 }
-constexpr uint8_t kReq = IkeV2Message::kFlagI;                          // request from the original initiator
-constexpr uint8_t kResp = IkeV2Message::kFlagR;                         // response from the original responder
+constexpr uint8_t kReq = IkeV2Message::kFlagI;   // request from the original initiator
+constexpr uint8_t kResp = IkeV2Message::kFlagR;  // response from the original responder
 EspObservation esp(int ms, const char* src, const char* dst, uint32_t spi, uint32_t seq, uint16_t port = 4500) {
   return EspObservation{at(ms), src, dst, port, port, spi, seq};
 }
@@ -145,12 +146,12 @@ TEST(SaClassifier, MobikeAddressChangeWithSameSpis) {
   SaClassifier c;
   negotiate(c);
   // The MN moves to a new address; the INFORMATIONAL carrying UPDATE_SA_ADDRESSES is encrypted.
-  auto v = c.observe_ike(ike(2000, kMn2, 4500, kGw, 4500, Informational, kReq, 2));
+  auto v = c.observe_ike(ike(2000, kMn2, 4500, kGw, 4500, IkeInformational, kReq, 2));
   EXPECT_EQ(v.kind, SaEventKind::AddressUpdate);
   EXPECT_TRUE(v.new_exchange);
   EXPECT_FALSE(v.new_spi);
   EXPECT_NE(v.reason.find("initiator 10.0.2.2:4500 -> 10.0.3.2:4500"), std::string::npos) << v.reason;
-  v = c.observe_ike(ike(2010, kGw, 4500, kMn2, 4500, Informational, kResp, 2));
+  v = c.observe_ike(ike(2010, kGw, 4500, kMn2, 4500, IkeInformational, kResp, 2));
   EXPECT_EQ(v.kind, SaEventKind::Continuing) << v.reason;  // already at the new address
   auto e = c.observe_esp(esp(2100, kMn2, kGw, 0xc0000001, 2));
   EXPECT_EQ(e.kind, SaEventKind::AddressUpdate);
@@ -251,7 +252,7 @@ TEST(SaClassifier, LateStartIsANoteNotAnError) {
   EXPECT_FALSE(e.anomalies[0].error);
   EXPECT_NE(e.anomalies[0].text.find("seq 57, not 1"), std::string::npos);
   // An IKE SA first seen after its IKE_SA_INIT: NewSa with a note.
-  auto v = c.observe_ike(ike(10, kMn, 4500, kGw, 4500, Informational, kReq, 9));
+  auto v = c.observe_ike(ike(10, kMn, 4500, kGw, 4500, IkeInformational, kReq, 9));
   EXPECT_EQ(v.kind, SaEventKind::NewSa);
   ASSERT_EQ(v.anomalies.size(), 1u);
   EXPECT_EQ(v.anomalies[0].kind, SaAnomalyKind::MidSaStart);
@@ -266,7 +267,7 @@ TEST(SaClassifier, IkeSaRekeySeenAsNewSpisBetweenTheSamePeers) {
   negotiate(c);
   // CREATE_CHILD_SA rekeying the IKE SA (encrypted), then traffic on the new IKE SA.
   c.observe_ike(ike(500, kMn, 4500, kGw, 4500, CreateChildSa, kReq, 2));
-  auto v = c.observe_ike(ike(600, kMn, 4500, kGw, 4500, Informational, kReq, 0, 0xaaaa, 0xbbbb));
+  auto v = c.observe_ike(ike(600, kMn, 4500, kGw, 4500, IkeInformational, kReq, 0, 0xaaaa, 0xbbbb));
   EXPECT_EQ(v.kind, SaEventKind::Rekey);
   EXPECT_TRUE(v.new_spi);
   EXPECT_NE(v.reason.find("IKE SA rekey"), std::string::npos) << v.reason;
@@ -275,13 +276,13 @@ TEST(SaClassifier, IkeSaRekeySeenAsNewSpisBetweenTheSamePeers) {
 TEST(SaClassifier, RetransmissionsAreNotNewExchanges) {
   SaClassifier c;
   negotiate(c);
-  auto v = c.observe_ike(ike(500, kMn, 4500, kGw, 4500, Informational, kReq, 2));
+  auto v = c.observe_ike(ike(500, kMn, 4500, kGw, 4500, IkeInformational, kReq, 2));
   EXPECT_TRUE(v.new_exchange);
-  v = c.observe_ike(ike(1500, kMn, 4500, kGw, 4500, Informational, kReq, 2));
+  v = c.observe_ike(ike(1500, kMn, 4500, kGw, 4500, IkeInformational, kReq, 2));
   EXPECT_FALSE(v.new_exchange);
   EXPECT_NE(v.reason.find("(retransmission)"), std::string::npos) << v.reason;
   // The responder's own request with the same Message ID is another exchange (2.2: four messages share an ID).
-  v = c.observe_ike(ike(1600, kGw, 4500, kMn, 4500, Informational, 0, 2));
+  v = c.observe_ike(ike(1600, kGw, 4500, kMn, 4500, IkeInformational, 0, 2));
   EXPECT_TRUE(v.new_exchange);
   EXPECT_EQ(c.counts().informational, 2u);
 }
@@ -335,6 +336,29 @@ TEST(SaClassifier, ObservationsFromDecodedMessages) {
   EXPECT_EQ(o1.spi_i, 0x3b9f0c7122e45806ull);
   EXPECT_EQ(o1.exchange, IsakmpIdentityProtection);
   EXPECT_STREQ(to_string(SaEventKind::AddressUpdate), "AddressUpdate");
+  // From the layer decode_ike_layer produced.
+  DecodedFrame frame;
+  decode_ike_layer(s::ike_auth_request(), 46, IpContext{}, DecodeOptions{}, frame);
+  const auto ol = IkeObservation::from(frame.layers[0], at(5), kMn, 4500, kGw, 4500);
+  ASSERT_TRUE(ol);
+  EXPECT_EQ(ol->spi_i, o.spi_i);
+  EXPECT_EQ(ol->spi_r, o.spi_r);
+  EXPECT_EQ(ol->exchange, o.exchange);
+  EXPECT_EQ(ol->flags, o.flags);
+  EXPECT_EQ(ol->message_id, o.message_id);
+  EXPECT_EQ(ol->version, IkeVersion::V2);
+  DecodedFrame frame1;
+  decode_ike_layer(s::main_mode_1(), 42, IpContext{}, DecodeOptions{}, frame1);
+  const auto ol1 = IkeObservation::from(frame1.layers[0], at(6), kMn, 500, kGw, 500);
+  ASSERT_TRUE(ol1);
+  EXPECT_EQ(ol1->version, IkeVersion::V1);
+  EXPECT_EQ(ol1->spi_i, o1.spi_i);
+  DecodedFrame truncated;
+  decode_ike_layer(std::vector<uint8_t>(10, 0), 42, IpContext{}, DecodeOptions{}, truncated);
+  EXPECT_FALSE(IkeObservation::from(truncated.layers[0], at(7), kMn, 500, kGw, 500));
+  Layer other;
+  other.protocol = "esp";
+  EXPECT_FALSE(IkeObservation::from(other, at(7), kMn, 500, kGw, 500));
   // events_between returns the evidence of a window.
   SaClassifier c;
   c.observe_ike(o);

@@ -56,10 +56,10 @@ TEST(IkeLayer, IkeSaInitRequest) {
             "IKEv2 IKE_SA_INIT request I spi_i=0x8a3c110e5b279001 spi_r=0x0 msgid=0 [SA KE Ni N(NAT_D_SRC) "
             "N(NAT_D_DST)]");
   const auto n = names(l);
-  const std::vector<std::string> header = {"spi_i",   "spi_r",         "next_payload", "next_payload_name",
-                                           "version", "major_version", "minor_version", "exchange_type",
-                                           "exchange", "flags",        "flag_r",        "flag_v",
-                                           "flag_i",  "message_id",    "length"};
+  const std::vector<std::string> header = {"spi_i",    "spi_r",         "next_payload",  "next_payload_name",
+                                           "version",  "major_version", "minor_version", "exchange_type",
+                                           "exchange", "flags",         "flag_r",        "flag_v",
+                                           "flag_i",   "message_id",    "length"};
   ASSERT_GE(n.size(), header.size());
   EXPECT_EQ(std::vector<std::string>(n.begin(), n.begin() + static_cast<std::ptrdiff_t>(header.size())), header);
   EXPECT_EQ(get<std::string>(l, "spi_i"), "0x8a3c110e5b279001");
@@ -76,9 +76,21 @@ TEST(IkeLayer, IkeSaInitRequest) {
   EXPECT_FALSE(get<bool>(l, "flag_v"));
   EXPECT_EQ(get<uint64_t>(l, "message_id"), 0u);
   EXPECT_EQ(get<uint64_t>(l, "length"), 432u);
-  EXPECT_EQ(get<std::string>(l, "payloads"),
-            "SA KE Ni N(NAT_DETECTION_SOURCE_IP) N(NAT_DETECTION_DESTINATION_IP)");
+  EXPECT_EQ(get<std::string>(l, "payloads"), "SA KE Ni N(NAT_DETECTION_SOURCE_IP) N(NAT_DETECTION_DESTINATION_IP)");
   EXPECT_EQ(get<uint64_t>(l, "payload_count"), 5u);
+  const size_t lengths[] = {48, 264, 36, 28, 28};
+  const char* pnames[] = {"SA", "KE", "Ni", "N", "N"};
+  for (size_t i = 0; i < 5; ++i) {
+    const std::string at = "payload[" + std::to_string(i) + "]";
+    EXPECT_EQ(get<uint64_t>(l, at + ".length"), lengths[i]);
+    EXPECT_EQ(get<std::string>(l, at + ".name"), pnames[i]);
+    EXPECT_FALSE(get<bool>(l, at + ".critical"));
+  }
+  EXPECT_EQ(get<uint64_t>(l, "payload[2].type"), 40u);
+  // "payloads" and "payload_count" come right after the header, the details after them.
+  EXPECT_EQ(n[header.size()], "payloads");
+  EXPECT_EQ(n[header.size() + 1], "payload_count");
+  EXPECT_EQ(n[header.size() + 2], "payload[0].type");
   EXPECT_EQ(get<std::string>(l, "sa[0].proposal[0]"), "#1 IKE ENCR:12(128) PRF:5 INTEG:12 D-H:14");
   EXPECT_EQ(get<uint64_t>(l, "ke.dh_group"), 14u);
   EXPECT_EQ(get<uint64_t>(l, "ke.data_length"), 256u);
@@ -100,8 +112,9 @@ TEST(IkeLayer, EncryptedPayloadIsReportedNotRead) {
   const Layer& l = decode(s::ike_auth_request(), out, ctx);
   EXPECT_FALSE(l.error);
   EXPECT_TRUE(l.violations.empty());
-  EXPECT_EQ(l.summary, "IKEv2 IKE_AUTH request I spi_i=0x8a3c110e5b279001 spi_r=0x4d2f9a7c01e65b33 msgid=1 "
-                       "[SK(first=IDi len=100)]");
+  EXPECT_EQ(l.summary,
+            "IKEv2 IKE_AUTH request I spi_i=0x8a3c110e5b279001 spi_r=0x4d2f9a7c01e65b33 msgid=1 "
+            "[SK(first=IDi len=100)]");
   EXPECT_EQ(get<std::string>(l, "payloads"), "SK");
   EXPECT_EQ(get<std::string>(l, "encrypted_payload"), "SK");
   EXPECT_EQ(get<uint64_t>(l, "encrypted_first_payload"), 35u);
@@ -111,8 +124,9 @@ TEST(IkeLayer, EncryptedPayloadIsReportedNotRead) {
 
   DecodedFrame out2;
   const Layer& r = decode(s::informational_response(), out2);
-  EXPECT_EQ(r.summary, "IKEv2 INFORMATIONAL response - spi_i=0x8a3c110e5b279001 spi_r=0x4d2f9a7c01e65b33 msgid=2 "
-                       "[SK(first=none len=52)]");
+  EXPECT_EQ(r.summary,
+            "IKEv2 INFORMATIONAL response - spi_i=0x8a3c110e5b279001 spi_r=0x4d2f9a7c01e65b33 msgid=2 "
+            "[SK(first=none len=52)]");
   EXPECT_TRUE(get<bool>(r, "flag_r"));
   EXPECT_FALSE(get<bool>(r, "flag_i"));
 }
@@ -121,10 +135,12 @@ TEST(IkeLayer, ResponseNamesNrAndCriticalIsMarked) {
   IkeV2Message m(s::kSpiI, s::kSpiR, IkeSaInit, IkeV2Message::kFlagR | IkeV2Message::kFlagV, 0);
   m.add_payload(IkeNonce, s::fill(32, 1));
   m.add_payload(201, {}, true);
-  m.add_payload(IkeNotifyPayload, IkeNotify{0, 3, RekeySa, {0xca, 0xfe, 0, 1}, {}}.body(IkeVersion::V2));
+  m.add_payload(IkeNotifyPayload, IkeNotify{0, 3, NotifyRekeySa, {0xca, 0xfe, 0, 1}, {}}.body(IkeVersion::V2));
   DecodedFrame out;
   const Layer& l = decode(m.bytes(), out);
   EXPECT_EQ(get<std::string>(l, "payloads"), "Nr type 201! N(REKEY_SA)");
+  EXPECT_TRUE(get<bool>(l, "payload[1].critical"));
+  EXPECT_EQ(get<std::string>(l, "payload[1].name"), "type 201");
   EXPECT_EQ(get<std::string>(l, "notify[0].spi"), "0xcafe0001");
   EXPECT_EQ(get<uint64_t>(l, "notify[0].spi_size"), 4u);
   EXPECT_EQ(l.summary.rfind("IKEv2 IKE_SA_INIT response V spi_i=", 0), 0u) << l.summary;
@@ -205,8 +221,8 @@ TEST(IkeLayer, ErrorsCarryFrameOffsets) {
 // Every prefix of every sample: exactly one layer, an error inside the given bytes for every short prefix, and a
 // heap copy of exactly that length so AddressSanitizer sees any overread.
 TEST(IkeLayer, EveryPrefixGivesOneLayer) {
-  for (const auto& full : {s::sa_init_request(), s::ike_auth_request(), s::informational_response(),
-                           s::main_mode_1()}) {
+  for (const auto& full :
+       {s::sa_init_request(), s::ike_auth_request(), s::informational_response(), s::main_mode_1()}) {
     for (size_t len = 0; len <= full.size(); ++len) {
       std::unique_ptr<uint8_t[]> buf(new uint8_t[len == 0 ? 1 : len]);
       std::copy(full.begin(), full.begin() + static_cast<std::ptrdiff_t>(len), buf.get());

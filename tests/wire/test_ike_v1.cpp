@@ -118,8 +118,8 @@ TEST(IkeV1, EncryptedMessagesAreNotWalked) {
 
 TEST(IkeV1, TruncationAtEveryPrefixNamesTheField) {
   const auto bytes = s::main_mode_1();
-  const char* header_fields[] = {"spi_i", "spi_r", "next_payload", "version", "exchange_type", "flags",
-                                 "message_id", "length"};
+  const char* header_fields[] = {"spi_i",         "spi_r", "next_payload", "version",
+                                 "exchange_type", "flags", "message_id",   "length"};
   const size_t header_offsets[] = {0, 8, 16, 17, 18, 19, 20, 24, 28};
   const size_t payload_offsets[] = {28, 88};
   for (size_t len = 0; len < bytes.size(); ++len) {
@@ -134,7 +134,10 @@ TEST(IkeV1, TruncationAtEveryPrefixNamesTheField) {
       const size_t i = len >= payload_offsets[1] ? 1 : 0;
       const size_t into = len - payload_offsets[i];
       want = "payload[" + std::to_string(i) + "]." +
-             (into < 1 ? "next_payload" : into < 2 ? "flags" : into < 4 ? "payload_length" : "body");
+             (into < 1   ? "next_payload"
+              : into < 2 ? "flags"
+              : into < 4 ? "payload_length"
+                         : "body");
     }
     EXPECT_EQ(r.error().field, want) << "prefix " << len << ": " << r.error().to_string();
   }

@@ -64,7 +64,7 @@ TEST(IkeV2, GoldenSaInitRequestDecodes) {
   }
   auto natd = IkeNotify::decode(m->payloads()[3], IkeVersion::V2);
   ASSERT_TRUE(natd);
-  EXPECT_EQ(natd->type, NatDetectionSourceIp);
+  EXPECT_EQ(natd->type, NotifyNatDetectionSourceIp);
   EXPECT_EQ(natd->protocol_id, 0);
   EXPECT_TRUE(natd->spi.empty());
   EXPECT_EQ(natd->data, s::fill(20, 0x51));
@@ -89,7 +89,7 @@ TEST(IkeV2, GoldenSkMessagesDecode) {
   ASSERT_TRUE(info) << info.error().to_string();
   EXPECT_TRUE(info->r());
   EXPECT_FALSE(info->i());
-  EXPECT_EQ(info->exchange_type(), Informational);
+  EXPECT_EQ(info->exchange_type(), IkeInformational);
   ASSERT_NE(info->encrypted(), nullptr);
   EXPECT_EQ(info->encrypted()->next, 0);
 }
@@ -145,7 +145,7 @@ TEST(IkeV2, SettersAndAutoLength) {
   m.auto_length();
   EXPECT_EQ(m.length(), 48u);
   // Chaining: header names the first payload, each payload the next; after SK nothing is rechained.
-  m.add_payload(IkeNotifyPayload, IkeNotify{0, 0, RekeySa, {}, {}}.body(IkeVersion::V2));
+  m.add_payload(IkeNotifyPayload, IkeNotify{0, 0, NotifyRekeySa, {}, {}}.body(IkeVersion::V2));
   m.add_encrypted(IkeTsi, s::fill(32, 0));
   m.add_payload(IkeVendorId, {9});
   EXPECT_EQ(m.next_payload(), IkeNonce);
@@ -182,8 +182,8 @@ TEST(IkeV2, ThrowingConstructorCarriesTheDecodeError) {
 // Every prefix of a valid message is an error naming the field where the bytes ran out.
 TEST(IkeV2, TruncationAtEveryPrefixNamesTheField) {
   const auto bytes = s::sa_init_request();
-  const char* header_fields[] = {"spi_i", "spi_r", "next_payload", "version", "exchange_type", "flags",
-                                 "message_id", "length"};
+  const char* header_fields[] = {"spi_i",         "spi_r", "next_payload", "version",
+                                 "exchange_type", "flags", "message_id",   "length"};
   const size_t header_offsets[] = {0, 8, 16, 17, 18, 19, 20, 24, 28};
   for (size_t len = 0; len < bytes.size(); ++len) {
     auto r = decode_copy(bytes, len);
@@ -200,7 +200,10 @@ TEST(IkeV2, TruncationAtEveryPrefixNamesTheField) {
       while (i + 1 < 5 && s::kSaInitPayloadOffsets[i + 1] <= len) ++i;
       const size_t into = len - s::kSaInitPayloadOffsets[i];
       want = "payload[" + std::to_string(i) + "]." +
-             (into < 1 ? "next_payload" : into < 2 ? "flags" : into < 4 ? "payload_length" : "body");
+             (into < 1   ? "next_payload"
+              : into < 2 ? "flags"
+              : into < 4 ? "payload_length"
+                         : "body");
     }
     EXPECT_EQ(e.field, want) << "prefix " << len << ": " << e.to_string();
   }
@@ -223,7 +226,9 @@ TEST(IkeV2, LyingPayloadLengths) {
   auto r = IkeV2Message::decode(longer);
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().field, "payload[2].body");
-  EXPECT_NE(r.error().expected.find("4128 bytes of payload body announced by Payload Length (only 88 left)"), std::string::npos) << r.error().expected;
+  EXPECT_NE(r.error().expected.find("4128 bytes of payload body announced by Payload Length (only 88 left)"),
+            std::string::npos)
+      << r.error().expected;
   // A shorter Nonce that still lands on a payload boundary... does not: the chain then reads the Nonce's tail as a
   // header (type 41, length 0x4e4e) and fails there.
   auto shorter = s::sa_init_request();
@@ -260,7 +265,7 @@ TEST(IkeV2, WalkStopsAtTheEncryptedPayload) {
 TEST(IkeV2, PayloadWalkIsBounded) {
   // kMaxIkePayloads empty payloads of a private type (chained to each other) decode; one more is an error.
   auto chain = [](size_t count) {
-    IkeV2Message m(1, 0, Informational, 0, 0);
+    IkeV2Message m(1, 0, IkeInformational, 0, 0);
     for (size_t i = 0; i < count; ++i) m.add_payload(200, {});
     return m.bytes();
   };
@@ -298,7 +303,7 @@ TEST(IkeNotify, WithSpiAndTruncated) {
   auto n = IkeNotify::decode(p, IkeVersion::V2);
   ASSERT_TRUE(n);
   EXPECT_EQ(n->protocol_id, 3);
-  EXPECT_EQ(n->type, RekeySa);
+  EXPECT_EQ(n->type, NotifyRekeySa);
   EXPECT_EQ(n->spi, (std::vector<uint8_t>{0xca, 0xfe, 0x00, 0x01}));
   EXPECT_TRUE(n->data.empty());
   EXPECT_EQ(n->body(IkeVersion::V2), body);
@@ -361,14 +366,14 @@ TEST(IkeSaPayload, InconsistentLengthsAndCounts) {
     uint8_t value;
     const char* field;
   } cases[] = {
-      {3, 0x2d, "sa.proposal[0].length"},                 // Proposal Length beyond the SA
-      {3, 0x07, "sa.proposal[0].length"},                 // below its fixed part
-      {7, 0x05, "sa.proposal[0].num_transforms"},         // counts 5, 4 present
-      {7, 0x03, "sa.proposal[0].num_transforms"},         // counts 3, a 4th follows
-      {11, 0x40, "sa.proposal[0].transform[0].length"},   // Transform Length beyond the proposal
+      {3, 0x2d, "sa.proposal[0].length"},                            // Proposal Length beyond the SA
+      {3, 0x07, "sa.proposal[0].length"},                            // below its fixed part
+      {7, 0x05, "sa.proposal[0].num_transforms"},                    // counts 5, 4 present
+      {7, 0x03, "sa.proposal[0].num_transforms"},                    // counts 3, a 4th follows
+      {11, 0x40, "sa.proposal[0].transform[0].length"},              // Transform Length beyond the proposal
       {11, 0x0a, "sa.proposal[0].transform[0].attribute[0].value"},  // cuts the attribute in half
       {16, 0x00, "sa.proposal[0].transform[0].attribute[0].data"},   // AF=0: Length 0x0080 runs past
-      {6, 0x30, "sa.proposal[0].spi"},                    // SPI Size 48
+      {6, 0x30, "sa.proposal[0].spi"},                               // SPI Size 48
   };
   for (const auto& c : cases) {
     auto p = golden;
@@ -408,19 +413,44 @@ TEST(IkeNames, ExchangesPayloadsAndNotifies) {
   EXPECT_EQ(ikev1_payload_name(13), "VID");
   // RFC 7296 3.10.1, every row, and RFC 4555 6.
   const std::pair<uint16_t, const char*> rows[] = {
-      {1, "UNSUPPORTED_CRITICAL_PAYLOAD"}, {4, "INVALID_IKE_SPI"},        {5, "INVALID_MAJOR_VERSION"},
-      {7, "INVALID_SYNTAX"},               {9, "INVALID_MESSAGE_ID"},     {11, "INVALID_SPI"},
-      {14, "NO_PROPOSAL_CHOSEN"},          {17, "INVALID_KE_PAYLOAD"},    {24, "AUTHENTICATION_FAILED"},
-      {34, "SINGLE_PAIR_REQUIRED"},        {35, "NO_ADDITIONAL_SAS"},     {36, "INTERNAL_ADDRESS_FAILURE"},
-      {37, "FAILED_CP_REQUIRED"},          {38, "TS_UNACCEPTABLE"},       {39, "INVALID_SELECTORS"},
-      {43, "TEMPORARY_FAILURE"},           {44, "CHILD_SA_NOT_FOUND"},    {16384, "INITIAL_CONTACT"},
-      {16385, "SET_WINDOW_SIZE"},          {16386, "ADDITIONAL_TS_POSSIBLE"}, {16387, "IPCOMP_SUPPORTED"},
-      {16388, "NAT_DETECTION_SOURCE_IP"},  {16389, "NAT_DETECTION_DESTINATION_IP"}, {16390, "COOKIE"},
-      {16391, "USE_TRANSPORT_MODE"},       {16392, "HTTP_CERT_LOOKUP_SUPPORTED"}, {16393, "REKEY_SA"},
-      {16394, "ESP_TFC_PADDING_NOT_SUPPORTED"}, {16395, "NON_FIRST_FRAGMENTS_ALSO"},
-      {40, "UNACCEPTABLE_ADDRESSES"},      {41, "UNEXPECTED_NAT_DETECTED"}, {16396, "MOBIKE_SUPPORTED"},
-      {16397, "ADDITIONAL_IP4_ADDRESS"},   {16398, "ADDITIONAL_IP6_ADDRESS"}, {16399, "NO_ADDITIONAL_ADDRESSES"},
-      {16400, "UPDATE_SA_ADDRESSES"},      {16401, "COOKIE2"},            {16402, "NO_NATS_ALLOWED"},
+      {1, "UNSUPPORTED_CRITICAL_PAYLOAD"},
+      {4, "INVALID_IKE_SPI"},
+      {5, "INVALID_MAJOR_VERSION"},
+      {7, "INVALID_SYNTAX"},
+      {9, "INVALID_MESSAGE_ID"},
+      {11, "INVALID_SPI"},
+      {14, "NO_PROPOSAL_CHOSEN"},
+      {17, "INVALID_KE_PAYLOAD"},
+      {24, "AUTHENTICATION_FAILED"},
+      {34, "SINGLE_PAIR_REQUIRED"},
+      {35, "NO_ADDITIONAL_SAS"},
+      {36, "INTERNAL_ADDRESS_FAILURE"},
+      {37, "FAILED_CP_REQUIRED"},
+      {38, "TS_UNACCEPTABLE"},
+      {39, "INVALID_SELECTORS"},
+      {43, "TEMPORARY_FAILURE"},
+      {44, "CHILD_SA_NOT_FOUND"},
+      {16384, "INITIAL_CONTACT"},
+      {16385, "SET_WINDOW_SIZE"},
+      {16386, "ADDITIONAL_TS_POSSIBLE"},
+      {16387, "IPCOMP_SUPPORTED"},
+      {16388, "NAT_DETECTION_SOURCE_IP"},
+      {16389, "NAT_DETECTION_DESTINATION_IP"},
+      {16390, "COOKIE"},
+      {16391, "USE_TRANSPORT_MODE"},
+      {16392, "HTTP_CERT_LOOKUP_SUPPORTED"},
+      {16393, "REKEY_SA"},
+      {16394, "ESP_TFC_PADDING_NOT_SUPPORTED"},
+      {16395, "NON_FIRST_FRAGMENTS_ALSO"},
+      {40, "UNACCEPTABLE_ADDRESSES"},
+      {41, "UNEXPECTED_NAT_DETECTED"},
+      {16396, "MOBIKE_SUPPORTED"},
+      {16397, "ADDITIONAL_IP4_ADDRESS"},
+      {16398, "ADDITIONAL_IP6_ADDRESS"},
+      {16399, "NO_ADDITIONAL_ADDRESSES"},
+      {16400, "UPDATE_SA_ADDRESSES"},
+      {16401, "COOKIE2"},
+      {16402, "NO_NATS_ALLOWED"},
   };
   for (const auto& [type, name] : rows) EXPECT_EQ(ikev2_notify_name(type), name) << type;
   EXPECT_EQ(ikev2_notify_name(12345), "notify 12345");

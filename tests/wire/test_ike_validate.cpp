@@ -127,7 +127,7 @@ IkeV2Message sa_init_response() {
   m.add_payload(IkeSa, golden_sa().body(IkeVersion::V2));
   m.add_payload(IkeKe, IkeKeyExchange{14, 0, s::fill(256, 0x5a)}.body(IkeVersion::V2));
   m.add_payload(IkeNonce, s::fill(32, 0x33));
-  m.add_payload(IkeNotifyPayload, IkeNotify{0, 0, NatDetectionSourceIp, {}, s::fill(20, 1)}.body(IkeVersion::V2));
+  m.add_payload(IkeNotifyPayload, IkeNotify{0, 0, NotifyNatDetectionSourceIp, {}, s::fill(20, 1)}.body(IkeVersion::V2));
   return m;
 }
 
@@ -146,14 +146,14 @@ TEST(ValidateIkeV2, ConformingMessagesHaveNoViolation) {
   expect_none(validate(child));
   // IKE_SA_INIT COOKIE response with a zero responder SPI: allowed.
   IkeV2Message cookie(s::kSpiI, 0, IkeSaInit, IkeV2Message::kFlagR, 0);
-  cookie.add_payload(IkeNotifyPayload, notify(Cookie, 0, {}, s::fill(16, 9)));
+  cookie.add_payload(IkeNotifyPayload, notify(NotifyCookie, 0, {}, s::fill(16, 9)));
   expect_none(validate(cookie));
   // Unprotected notifications outside an IKE SA (1.5): INVALID_SPI with zero SPIs, INVALID_IKE_SPI response.
-  IkeV2Message invalid_spi(0, 0, Informational, IkeV2Message::kFlagI, 0);
-  invalid_spi.add_payload(IkeNotifyPayload, notify(InvalidSpi, 0, {}, {0xde, 0xad, 0xbe, 0xef}));
+  IkeV2Message invalid_spi(0, 0, IkeInformational, IkeV2Message::kFlagI, 0);
+  invalid_spi.add_payload(IkeNotifyPayload, notify(NotifyInvalidSpi, 0, {}, {0xde, 0xad, 0xbe, 0xef}));
   expect_none(validate(invalid_spi));
   IkeV2Message invalid_ike_spi(s::kSpiI, s::kSpiR, IkeAuth, IkeV2Message::kFlagR, 1);
-  invalid_ike_spi.add_payload(IkeNotifyPayload, notify(InvalidIkeSpi));
+  invalid_ike_spi.add_payload(IkeNotifyPayload, notify(NotifyInvalidIkeSpi));
   expect_none(validate(invalid_ike_spi));
   // A critical payload of a type RFC 7296 does not define, in a request: the sender's right (2.5).
   IkeV2Message critical_private = b::build_sa_init();
@@ -188,7 +188,7 @@ TEST(ValidateIkeV2, InitiatorSpiNeverZero) {
   m.spi_i(0);
   expect_only(validate(m), "RFC 7296", "3.1", "Initiator's SPI is zero");
   // INVALID_SPI inside SK is not the 1.5 exception.
-  IkeV2Message informational(0, s::kSpiR, Informational, IkeV2Message::kFlagI, 4);
+  IkeV2Message informational(0, s::kSpiR, IkeInformational, IkeV2Message::kFlagI, 4);
   informational.add_encrypted(IkeNotifyPayload, s::fill(64, 0));
   expect_only(validate(informational), "RFC 7296", "3.1", "Initiator's SPI is zero");
 }
@@ -244,12 +244,12 @@ TEST(ValidateIkeV2, EncryptedPayloadLast) {
 }
 
 TEST(ValidateIkeV2, EncryptedPayloadAfterTheInitialExchange) {
-  for (uint8_t exchange : {IkeAuth, CreateChildSa, Informational}) {
+  for (uint8_t exchange : {IkeAuth, CreateChildSa, IkeInformational}) {
     IkeV2Message m(s::kSpiI, s::kSpiR, exchange, IkeV2Message::kFlagI, 1);
-    m.add_payload(IkeNotifyPayload, notify(InitialContact));
+    m.add_payload(IkeNotifyPayload, notify(NotifyInitialContact));
     expect_only(validate(m), "RFC 7296", "1.2", "without an Encrypted payload");
   }
-  IkeV2Message empty(s::kSpiI, s::kSpiR, Informational, IkeV2Message::kFlagI, 2);
+  IkeV2Message empty(s::kSpiI, s::kSpiR, IkeInformational, IkeV2Message::kFlagI, 2);
   expect_only(validate(empty), "RFC 7296", "1.2", "INFORMATIONAL message without an Encrypted payload");
   IkeV2Message fragment(s::kSpiI, s::kSpiR, IkeAuth, IkeV2Message::kFlagI, 1);
   fragment.add_payload(IkeEncryptedFragment, s::fill(40, 0));
@@ -265,14 +265,14 @@ TEST(ValidateIkeV2, NonceSize) {
 }
 
 TEST(ValidateIkeV2, NotifyBodies) {
-  expect_only(validate(with_body(b::build_sa_init(), 3, notify(NatDetectionSourceIp, 3, {}, s::fill(20, 1)))),
+  expect_only(validate(with_body(b::build_sa_init(), 3, notify(NotifyNatDetectionSourceIp, 3, {}, s::fill(20, 1)))),
               "RFC 7296", "3.10", "has no SPI but Protocol ID 3");
   expect_only(validate(with_body(b::build_sa_init(), 3, {0x00, 0x00, 0x40})), "RFC 7296", "3.10",
               "does not hold the Notify fixed part");
   expect_only(validate(with_body(b::build_sa_init(), 3, {0x03, 0x04, 0x40, 0x09, 0x01})), "RFC 7296", "3.10",
               "field notify.spi");
   // With an SPI, a Protocol ID is what it needs.
-  expect_none(validate(with_body(b::build_sa_init(), 3, notify(RekeySa, 3, {1, 2, 3, 4}))));
+  expect_none(validate(with_body(b::build_sa_init(), 3, notify(NotifyRekeySa, 3, {1, 2, 3, 4}))));
 }
 
 TEST(ValidateIkeV2, KeyExchange) {
@@ -351,9 +351,7 @@ TEST(ValidateIkeV2, DeletePayload) {
 
 IkeV1Message mm() { return b::build_main_mode(); }
 
-IkeSecurityAssociation mm_sa() {
-  return IkeSecurityAssociation::decode(mm().payloads()[0], IkeVersion::V1).value();
-}
+IkeSecurityAssociation mm_sa() { return IkeSecurityAssociation::decode(mm().payloads()[0], IkeVersion::V1).value(); }
 
 IkeV1Message mm_with_payloads(std::vector<IkePayload> ps) {
   auto m = mm();

@@ -1,0 +1,17 @@
+#pragma once
+// A decoded frame as JSON: the form `mipvpn decode --json` prints (one object per packet) and evidence files reuse.
+#include "harness/wire/layer.h"
+
+#include <nlohmann/json.hpp>
+
+namespace mipvpn::report {
+
+// {"protocol", "offset", "length", "decrypted", "summary", "fields": {name: value, ...}, "violations": [...],
+// "error": {offset, field, expected} | absent}. A field name that repeats (several care-of addresses) becomes an array
+// of its values in wire order.
+nlohmann::ordered_json layer_json(const wire::Layer& layer);
+nlohmann::ordered_json violation_json(const wire::Violation& v);
+// {"summary", "layers": [...], "violations": [...all layers...], "error": first error | null}
+nlohmann::ordered_json frame_json(const wire::DecodedFrame& frame);
+
+}  // namespace mipvpn::report

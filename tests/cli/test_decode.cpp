@@ -1,0 +1,131 @@
+// `mipvpn decode`: a capture file in, one line or JSON object per packet out, violations listed, exit codes 0/1/2,
+// and a damaged file decoded up to the damage with the damage reported.
+#include "harness/cli/decode_output.h"
+#include "harness/net/pcapng.h"
+#include "harness/wire/registration_request.h"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+#include <tins/ethernetII.h>
+#include <tins/ip.h>
+#include <tins/udp.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace mipvpn::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+class DecodeCli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char tmpl[] = "/tmp/mipvpn-decode-XXXXXX";
+    dir_ = ::mkdtemp(tmpl);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  static std::vector<uint8_t> rrq_frame(uint8_t flags_byte_override = 0) {
+    wire::RegistrationRequest rrq(1800, "10.0.1.100", "10.0.1.1", "10.0.2.2", 0xe8f1c2a300000001ull,
+                                  wire::RegistrationRequest::kFlagD);
+    rrq.add_authentication(wire::MnHaAuth, 256, std::vector<uint8_t>(16, 0x21));
+    auto bytes = (Tins::EthernetII("02:00:00:00:00:02", "02:00:00:00:00:01") / Tins::IP("10.0.1.1", "10.0.2.2") /
+                  Tins::UDP(434, 40000) / rrq)
+                     .serialize();
+    if (flags_byte_override) {
+      bytes[42 + 1] = flags_byte_override;  // RRQ flags: set reserved bits (a violation)
+      bytes[40] = bytes[41] = 0;            // UDP checksum 0: no checksum to fix
+    }
+    return bytes;
+  }
+
+  std::string write(const std::vector<std::vector<uint8_t>>& frames, size_t cut = 0) {
+    std::vector<uint8_t> f = net::encode_section_header();
+    auto idb = net::encode_interface_description("br-foreign", net::kLinkTypeEthernet, 65535);
+    f.insert(f.end(), idb.begin(), idb.end());
+    uint64_t t = 1'700'000'000'000'000'000ull;
+    for (const auto& frame : frames) {
+      auto epb = net::encode_enhanced_packet(0, t += 1'000'000, frame, 0);
+      f.insert(f.end(), epb.begin(), epb.end());
+    }
+    f.resize(f.size() - cut);
+    const std::string path = dir_ + "/c.pcapng";
+    std::ofstream(path, std::ios::binary).write(reinterpret_cast<const char*>(f.data()), static_cast<long>(f.size()));
+    return path;
+  }
+
+  int decode(const std::string& path, const DecodeSettings& s = {}) {
+    out_.str("");
+    err_.str("");
+    return decode_capture(path, s, out_, err_);
+  }
+
+  std::string dir_;
+  std::ostringstream out_, err_;
+};
+
+TEST_F(DecodeCli, OneLinePerPacketAndExitZero) {
+  const auto path = write({rrq_frame(), rrq_frame()});
+  EXPECT_EQ(decode(path), 0) << err_.str();
+  std::istringstream lines(out_.str());
+  std::string first, second, extra;
+  std::getline(lines, first);
+  std::getline(lines, second);
+  EXPECT_FALSE(std::getline(lines, extra));
+  EXPECT_EQ(first.rfind("#1 0.000000 02:00:00:00:00:01>02:00:00:00:00:02 IP 10.0.2.2>10.0.1.1", 0), 0u) << first;
+  EXPECT_NE(first.find("RRQ lifetime=1800 HoA=10.0.1.100"), std::string::npos);
+  EXPECT_EQ(second.rfind("#2 0.001000 ", 0), 0u) << second;
+  EXPECT_NE(err_.str().find("2 packet(s), 0 violation(s)"), std::string::npos) << err_.str();
+}
+
+TEST_F(DecodeCli, JsonObjectPerPacketWithEveryLayer) {
+  const auto path = write({rrq_frame()});
+  DecodeSettings s;
+  s.json = true;
+  EXPECT_EQ(decode(path, s), 0);
+  const auto j = nlohmann::json::parse(out_.str());
+  EXPECT_EQ(j["frame"], 1);
+  EXPECT_EQ(j["interface"], "br-foreign");
+  EXPECT_EQ(j["time"], "2023-11-14T22:13:20.001000Z");
+  ASSERT_EQ(j["layers"].size(), 4u);
+  EXPECT_EQ(j["layers"][0]["protocol"], "eth");
+  EXPECT_EQ(j["layers"][1]["fields"]["src"], "10.0.2.2");
+  EXPECT_EQ(j["layers"][1]["fields"]["ttl"], 128);
+  EXPECT_EQ(j["layers"][2]["fields"]["dst_port"], 434);
+  EXPECT_EQ(j["layers"][3]["protocol"], "rrq");
+  EXPECT_TRUE(j["error"].is_null());
+  EXPECT_TRUE(j["violations"].empty());
+}
+
+TEST_F(DecodeCli, ViolationsAreListedAndAMustViolationExitsOne) {
+  const auto path = write({rrq_frame(), rrq_frame(0x20 | 0x04 | 0x01)});  // D + reserved r and x bits
+  EXPECT_EQ(decode(path), 1);
+  EXPECT_NE(out_.str().find("    ! RFC 5944 3.3"), std::string::npos) << out_.str();
+  DecodeSettings only;
+  only.violations_only = true;
+  EXPECT_EQ(decode(path, only), 1);
+  EXPECT_EQ(out_.str().find("#1 "), std::string::npos) << out_.str();
+  EXPECT_NE(out_.str().find("#2 "), std::string::npos);
+}
+
+TEST_F(DecodeCli, DamagedFileDecodesWhatItCanAndExitsTwo) {
+  const auto path = write({rrq_frame(), rrq_frame()}, 7);
+  EXPECT_EQ(decode(path), 2);
+  EXPECT_NE(out_.str().find("#1 "), std::string::npos);
+  EXPECT_EQ(out_.str().find("#2 "), std::string::npos);
+  EXPECT_NE(err_.str().find("damaged at byte"), std::string::npos) << err_.str();
+  EXPECT_NE(err_.str().find("the 1 packet(s) before it are decoded above"), std::string::npos) << err_.str();
+}
+
+TEST_F(DecodeCli, MissingOrForeignFileExitsTwo) {
+  EXPECT_EQ(decode(dir_ + "/absent.pcap"), 2);
+  EXPECT_NE(err_.str().find("not readable at byte 0, field file"), std::string::npos) << err_.str();
+  std::ofstream(dir_ + "/t.txt") << "hello world\n";
+  EXPECT_EQ(decode(dir_ + "/t.txt"), 2);
+  EXPECT_NE(err_.str().find("field magic"), std::string::npos) << err_.str();
+}
+
+}  // namespace
+}  // namespace mipvpn::cli
