@@ -32,6 +32,7 @@ nlohmann::ordered_json layer_json(const wire::Layer& layer) {
                               {"offset", layer.offset},
                               {"length", layer.length},
                               {"decrypted", layer.decrypted},
+                              {"buffer", layer.buffer},
                               {"summary", layer.summary},
                               {"fields", std::move(fields)}};
   nlohmann::ordered_json violations = nlohmann::ordered_json::array();

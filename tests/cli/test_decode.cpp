@@ -2,7 +2,9 @@
 // and a damaged file decoded up to the damage with the damage reported.
 #include "harness/cli/decode_output.h"
 #include "harness/net/pcapng.h"
+#include "harness/wire/esp_keys.h"
 #include "harness/wire/registration_request.h"
+#include "tests/wire/rfc5265_frames.h"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -125,6 +127,54 @@ TEST_F(DecodeCli, MissingOrForeignFileExitsTwo) {
   std::ofstream(dir_ + "/t.txt") << "hello world\n";
   EXPECT_EQ(decode(dir_ + "/t.txt"), 2);
   EXPECT_NE(err_.str().find("field magic"), std::string::npos) << err_.str();
+}
+
+TEST_F(DecodeCli, EspKeysDecryptAndSasAreClassifiedAcrossPackets) {
+  const wire::EspSa sa = wire::rfc5265::gcm_sa();
+  namespace r = wire::rfc5265;
+  const auto path = write({r::outside_frame(sa, 1), r::outside_frame(sa, 2), r::outside_frame(sa, 3),
+                           r::outside_frame(sa, 2)});  // the last one replays sequence number 2
+  const std::string keys = dir_ + "/esp_sa";
+  std::ofstream(keys) << wire::wireshark_esp_sa_file({sa});
+  DecodeSettings s;
+  s.esp_keys_path = keys;
+  EXPECT_EQ(decode(path, s), 0) << err_.str();
+  const std::string text = out_.str();
+  EXPECT_NE(text.find("RRQ lifetime=600 HoA=10.10.0.100"), std::string::npos) << text;
+  EXPECT_NE(text.find("    ~ esp new-sa: "), std::string::npos) << text;
+  EXPECT_NE(text.find("      error: "), std::string::npos) << text;  // the replay
+  EXPECT_NE(err_.str().find("ESP 4 packet(s), 1 SPI(s)"), std::string::npos) << err_.str();
+
+  s.json = true;
+  EXPECT_EQ(decode(path, s), 0);
+  std::istringstream lines(out_.str());
+  std::string line;
+  std::vector<nlohmann::json> objects;
+  while (std::getline(lines, line)) objects.push_back(nlohmann::json::parse(line));
+  ASSERT_EQ(objects.size(), 4u);
+  EXPECT_EQ(objects[0]["sa"][0]["kind"], "new-sa");
+  EXPECT_EQ(objects[1]["sa"][0]["kind"], "continuing");
+  EXPECT_TRUE(objects[1]["sa"][0]["anomalies"].empty());
+  EXPECT_FALSE(objects[3]["sa"][0]["anomalies"].empty());
+  EXPECT_EQ(objects[0]["layers"].size(), 8u);
+  EXPECT_EQ(objects[0]["layers"][7]["protocol"], "rrq");
+  EXPECT_EQ(objects[0]["layers"][7]["decrypted"], true);
+  EXPECT_EQ(objects[0]["layers"][7]["buffer"], 0);
+
+  // Without the keys the ESP payload stays opaque; the SA is still followed by SPI and sequence number.
+  EXPECT_EQ(decode(path), 0);
+  EXPECT_EQ(out_.str().find("RRQ"), std::string::npos);
+}
+
+TEST_F(DecodeCli, BadEspKeyFileNamesLineAndFieldAndExitsTwo) {
+  const auto path = write({rrq_frame()});
+  const std::string keys = dir_ + "/esp_sa";
+  std::ofstream(keys) << "\"IPv4\",\"*\",\"*\",\"0xzz\",\"AES-GCM with 16 octet ICV [RFC4106]\",\"0x00\",\"NULL\",\"\"\n";
+  DecodeSettings s;
+  s.esp_keys_path = keys;
+  EXPECT_EQ(decode(path, s), 2);
+  EXPECT_NE(err_.str().find(keys + ":1"), std::string::npos) << err_.str();
+  EXPECT_NE(err_.str().find("spi"), std::string::npos) << err_.str();
 }
 
 }  // namespace

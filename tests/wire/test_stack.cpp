@@ -2,7 +2,10 @@
 // layer in order with frame offsets, errors that end the walk, and no crash or over-read on any prefix of a frame.
 #include "harness/wire/stack.h"
 
+#include "harness/wire/esp_keys.h"
+#include "harness/wire/minimal_encap.h"
 #include "harness/wire/registration_request.h"
+#include "tests/wire/rfc5265_frames.h"
 
 #include <gtest/gtest.h>
 #include <tins/arp.h>
@@ -195,6 +198,93 @@ TEST(Stack, EveryPrefixOfANestedFrameIsSafe) {
       EXPECT_FALSE(f.summary().empty()) << n;
     }
   }
+}
+
+}  // namespace
+}  // namespace mipvpn::wire
+
+namespace mipvpn::wire {
+namespace {
+
+TEST(Stack, Rfc5265OutsideModeRegistrationDecryptedEndToEnd) {
+  const EspSa sa = rfc5265::gcm_sa();
+  const auto bytes = rfc5265::outside_frame(sa, 3);
+  EspKeyring keys;
+  keys.add(sa);
+  DecodeOptions opt;
+  opt.esp_keys = &keys;
+  const DecodedFrame f = decode_frame(bytes, LinkType::Ethernet, opt);
+  ASSERT_EQ(protocols(f), (std::vector<std::string>{"eth", "ip", "ip", "udp", "esp", "ip", "udp", "rrq"}))
+      << f.summary();
+  EXPECT_EQ(f.error(), nullptr);
+  EXPECT_TRUE(f.violations().empty()) << f.violations()[0].text;
+  // Outer layers point into the frame; the registration inside ESP into the plaintext buffer.
+  EXPECT_EQ(f.layers[2].offset, 34u);
+  EXPECT_EQ(f.layers[3].offset, 54u);
+  EXPECT_EQ(f.layers[4].offset, 62u);
+  for (size_t i = 0; i < 5; ++i) {
+    EXPECT_EQ(f.layers[i].buffer, -1) << i;
+    EXPECT_FALSE(f.layers[i].decrypted) << i;
+  }
+  for (size_t i = 5; i < 8; ++i) {
+    EXPECT_EQ(f.layers[i].buffer, 0) << i;
+    EXPECT_TRUE(f.layers[i].decrypted) << i;
+  }
+  EXPECT_EQ(f.layers[5].offset, 0u);
+  EXPECT_EQ(f.layers[6].offset, 20u);
+  EXPECT_EQ(f.layers[7].offset, 28u);
+  EXPECT_EQ(text(f.layers[1], "src"), rfc5265::kCoCoA);
+  EXPECT_EQ(text(f.layers[2], "src"), rfc5265::kXHoA);
+  EXPECT_EQ(text(f.layers[3], "dst_port"), "4500");
+  EXPECT_EQ(text(f.layers[4], "spi"), "0xc1a0b2f3");
+  EXPECT_EQ(text(f.layers[4], "seq"), "3");
+  EXPECT_EQ(text(f.layers[4], "icv"), "ok");
+  EXPECT_EQ(text(f.layers[5], "src"), rfc5265::kVpnTia);
+  EXPECT_EQ(text(f.layers[7], "care_of_address"), rfc5265::kVpnTia);
+  // The decrypted plaintext is exactly the inner packet that was encrypted.
+  ASSERT_EQ(f.buffers.size(), 1u);
+  const auto inner = rfc5265::inner_registration();
+  EXPECT_EQ(std::vector<uint8_t>(f.buffers[0].begin(), f.buffers[0].begin() + static_cast<long>(inner.size())), inner);
+  const std::string s = f.summary();
+  EXPECT_NE(s.find("IPIP | IP 203.0.113.100>192.0.2.1 ttl=64 UDP 4500>4500 cksum=0 ESP"), std::string::npos) << s;
+  EXPECT_NE(s.find("| IP 10.10.99.1>10.10.0.1 ttl=64 UDP 434>434 RRQ lifetime=600 HoA=10.10.0.100"),
+            std::string::npos)
+      << s;
+}
+
+TEST(Stack, EspWithoutItsKeyStaysOpaqueAndWithAWrongKeyFailsTheIcv) {
+  const EspSa sa = rfc5265::gcm_sa();
+  const auto bytes = rfc5265::outside_frame(sa, 1);
+  const DecodedFrame opaque = decode_frame(bytes, LinkType::Ethernet);
+  EXPECT_EQ(protocols(opaque), (std::vector<std::string>{"eth", "ip", "ip", "udp", "esp"}));
+  EXPECT_EQ(opaque.error(), nullptr);
+  EXPECT_NE(opaque.summary().find("encrypted"), std::string::npos) << opaque.summary();
+
+  EspSa wrong = sa;
+  wrong.enc_key[0] ^= 1;
+  EspKeyring keys;
+  keys.add(wrong);
+  DecodeOptions opt;
+  opt.esp_keys = &keys;
+  const DecodedFrame bad = decode_frame(bytes, LinkType::Ethernet, opt);
+  ASSERT_NE(bad.error(), nullptr);
+  EXPECT_EQ(bad.error()->field, "icv");
+  EXPECT_EQ(bad.layers.back().protocol, "esp");
+}
+
+TEST(Stack, MinimalEncapsulationRebuildsTheInnerPacketInABuffer) {
+  Tins::IP inner("10.0.1.100", "10.0.1.50");  // libtins: (destination, source)
+  inner.ttl(63);
+  const auto inner_bytes = (inner / Tins::UDP(7, 9) / Tins::RawPDU(std::vector<uint8_t>{1, 2, 3, 4})).serialize();
+  const auto outer = encapsulate_minimal(inner_bytes, Tins::IPv4Address("10.0.1.1"), Tins::IPv4Address("10.0.2.10"));
+  ASSERT_TRUE(outer.ok());
+  const DecodedFrame f = decode_frame(outer.value(), LinkType::RawIP);
+  ASSERT_EQ(protocols(f), (std::vector<std::string>{"ip", "minenc", "ip", "udp"})) << f.summary();
+  EXPECT_EQ(f.layers[2].buffer, 0);
+  EXPECT_FALSE(f.layers[2].decrypted);  // rebuilt, not decrypted
+  EXPECT_EQ(text(f.layers[2], "dst"), "10.0.1.100");
+  EXPECT_EQ(text(f.layers[3], "checksum_status"), "good");
+  EXPECT_TRUE(f.violations().empty()) << f.violations()[0].text;
 }
 
 }  // namespace
