@@ -15,8 +15,8 @@ uint64_t ntp_timestamp(std::chrono::system_clock::time_point wall) {
   return wire::ntp_from_unix(sec, static_cast<uint32_t>(rem));
 }
 
-uint64_t IdentificationClock::next(std::chrono::system_clock::time_point wall) {
-  uint64_t id = ntp_timestamp(wall + std::chrono::seconds(offset_s_));
+uint64_t IdentificationClock::next(std::chrono::system_clock::time_point wall, uint32_t noise) {
+  uint64_t id = (ntp_timestamp(wall + std::chrono::seconds(offset_s_)) & ~uint64_t{3}) | (noise & 3u);
   if (id <= last_) id = last_ + 1;
   last_ = id;
   return id;

@@ -12,8 +12,10 @@ namespace mipvpn::agents::mn {
 class IdentificationClock {
  public:
   // The NTP timestamp of `wall` plus the resynchronisation offset, made strictly greater than every Identification
-  // returned before (two requests inside one clock tick still differ).
-  uint64_t next(std::chrono::system_clock::time_point wall);
+  // returned before (two requests inside one clock tick still differ). The clock gives nanoseconds, so the two
+  // lowest fraction bits (2^-32 s units) carry no time: "those bits that are not available from a time source SHOULD
+  // be generated from a good source of randomness" (5.7.1); they come from `noise`.
+  uint64_t next(std::chrono::system_clock::time_point wall, uint32_t noise = 0);
 
   // Code 133: the reply's high-order 32 bits are the home agent's time of day (5.7.1). From now on timestamps are
   // shifted by the difference to our clock at `wall`. The floor of previous Identifications is dropped: the home

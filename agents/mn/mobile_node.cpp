@@ -404,7 +404,7 @@ void MobileNode::transmit(const Now& now, Output& out) {
   if (faults_.has(Fault::MnReuseIdentification) && p.transmissions > 0) {
     f.identification = p.fields.identification;
   } else {
-    f.identification = ids_.next(now.wall);
+    f.identification = ids_.next(now.wall, static_cast<uint32_t>(draw() * 4.0));
   }
   p.fields = f;
   p.udp_requested = udp.has_value();
