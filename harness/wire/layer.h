@@ -105,6 +105,7 @@ struct IpContext {
   uint16_t src_port = 0;  // of the enclosing UDP datagram when the layer rides UDP (RFC 3519, RFC 3948), else 0
   uint16_t dst_port = 0;
   uint16_t udp_checksum = 0;  // of that UDP datagram (RFC 3948 2.1 wants 0 for ESP-in-UDP)
+  bool truncated = false;     // the capture holds less than Total Length announces (snap length): the payload is cut
 };
 
 class EspKeyring;  // harness/wire/esp_keys.h

@@ -389,6 +389,7 @@ void decode_ip(Bytes pkt, size_t offset, bool in_plaintext, const DecodeOptions&
     l.add("captured_length", uint64_t{pkt.size()});
     l.summary += " truncated=" + std::to_string(pkt.size()) + "/" + std::to_string(total_length);
     end = pkt.size();
+    ctx.truncated = true;
   }
   const Bytes body = pkt.subspan(ihl, end - ihl);
   const size_t frag_offset = size_t{frag & 0x1fffu} * 8;

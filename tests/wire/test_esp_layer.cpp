@@ -2,9 +2,11 @@
 #include "harness/wire/esp_keys.h"
 #include "harness/wire/layers_ipsec.h"
 #include "harness/wire/registration_request.h"
+#include "harness/wire/stack.h"
 
 #include <gtest/gtest.h>
 #include <tins/ip.h>
+#include <tins/rawpdu.h>
 #include <tins/udp.h>
 
 #include <random>
@@ -325,6 +327,28 @@ TEST(EspLayer, EveryPrefixAndRandomBytesDecodeSafely) {
     decode_udp_encap_layer(junk, 0, outer_ctx(4500, 4500), opt, out);
     ASSERT_EQ(out.layers.size(), 2u);
   }
+}
+
+// A capture cut by its snap length keeps the ESP header but not the ICV: that is the capture's doing, not the
+// sender's (decode_ip says so for every other protocol). No ICV failure, no RFC 4303 layout violation, no error that
+// would hide the packet from the SA classifier.
+TEST(EspLayer, ShortCaptureIsNotBlamedOnTheSender) {
+  EspKeyring keys;
+  keys.add(gcm_sa());
+  DecodeOptions opt;
+  opt.esp_keys = &keys;
+  Tins::IP ip("192.0.2.1", "198.51.100.2");
+  ip.protocol(50);
+  const auto esp = esp_encrypt(gcm_sa(), 7, inner_packet(), 4);
+  auto bytes = (ip / Tins::RawPDU(esp)).serialize();
+  ASSERT_EQ(decode_frame(bytes, LinkType::RawIP, opt).error(), nullptr);
+  bytes.resize(20 + 8 + 8 + 23);  // snap length: header, IV and 23 bytes of ciphertext
+  const DecodedFrame f = decode_frame(bytes, LinkType::RawIP, opt);
+  ASSERT_EQ(f.layers.size(), 2u) << f.summary();
+  EXPECT_EQ(f.layers[1].protocol, "esp");
+  EXPECT_EQ(f.error(), nullptr) << f.error()->to_string();
+  EXPECT_TRUE(f.violations().empty()) << f.violations().at(0).text;
+  EXPECT_EQ(f.layers[1].find("spi") != nullptr, true);
 }
 
 }  // namespace
