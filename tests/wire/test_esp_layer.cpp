@@ -351,5 +351,26 @@ TEST(EspLayer, ShortCaptureIsNotBlamedOnTheSender) {
   EXPECT_EQ(f.layers[1].find("spi") != nullptr, true);
 }
 
+// An ESP packet whose Payload Data is empty leaves an empty plaintext buffer; the layer decoded from it (here an
+// error layer) still sits in that buffer, decrypted, and must not claim frame offset 0 (the outer IP header).
+TEST(EspLayer, LayerAfterAnEmptyPlaintextPointsIntoIt) {
+  EspKeyring keys;
+  keys.add(gcm_sa());
+  DecodeOptions opt;
+  opt.esp_keys = &keys;
+  for (uint8_t next_header : {4, 17, 47, 55}) {
+    Tins::IP ip("192.0.2.1", "198.51.100.2");
+    ip.protocol(50);
+    const auto bytes = (ip / Tins::RawPDU(esp_encrypt(gcm_sa(), 1, std::vector<uint8_t>{}, next_header))).serialize();
+    const DecodedFrame f = decode_frame(bytes, LinkType::RawIP, opt);
+    ASSERT_EQ(f.layers.size(), 3u) << f.summary();
+    EXPECT_EQ(f.layers[1].protocol, "esp");
+    ASSERT_EQ(f.buffers.size(), 1u);
+    EXPECT_EQ(f.layers[2].buffer, 0) << int{next_header};
+    EXPECT_TRUE(f.layers[2].decrypted) << int{next_header};
+    EXPECT_EQ(f.layers[2].offset, 0u);
+  }
+}
+
 }  // namespace
 }  // namespace mipvpn::wire
