@@ -60,7 +60,8 @@ struct DecodedFrame {
   // Plaintexts recovered from ESP live here so later layers can point into them (deque: stable addresses).
   std::deque<std::vector<uint8_t>> buffers;
 
-  // All layers' summaries joined: "eth ... | IP ... | UDP 4500>4500 | ESP spi=0x... seq=3 | IP ... | UDP ... | RRQ ...".
+  // All layers' summaries joined by spaces, with " | " before each IP packet nested in another (docs/seams.md):
+  // "02:..>02:.. IP a>b ttl=64 UDP 4500>4500 cksum=0 ESP spi=0x... seq=3 aes-gcm-16 next=IPv4 | IP c>d ttl=64 UDP ...".
   std::string summary() const;
   // Every violation of every layer, in layer order.
   std::vector<Violation> violations() const;
