@@ -358,7 +358,7 @@ TEST(EspLayer, LayerAfterAnEmptyPlaintextPointsIntoIt) {
   keys.add(gcm_sa());
   DecodeOptions opt;
   opt.esp_keys = &keys;
-  for (uint8_t next_header : {4, 17, 47, 55}) {
+  for (const uint8_t next_header : std::vector<uint8_t>{4, 17, 47, 55}) {
     Tins::IP ip("192.0.2.1", "198.51.100.2");
     ip.protocol(50);
     const auto bytes = (ip / Tins::RawPDU(esp_encrypt(gcm_sa(), 1, std::vector<uint8_t>{}, next_header))).serialize();
