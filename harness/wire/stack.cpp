@@ -13,6 +13,8 @@
 
 #include <tins/ip_address.h>
 
+#include <functional>
+
 namespace mipvpn::wire {
 namespace {
 
@@ -37,11 +39,14 @@ Layer& start_layer(DecodedFrame& out, std::string protocol, size_t offset, size_
   return out.layers.back();
 }
 
-// The index of the buffer that holds `p`, or -1 when `p` is in the frame.
+// The index of the buffer that holds `p`, or -1 when `p` is in the frame. Newest first: the bytes to decode are
+// normally in the buffer just added. An empty buffer (ESP with no Payload Data) has no bytes, only its data()
+// pointer (often null), which the empty span handed on from it carries too.
 int buffer_of(const DecodedFrame& out, const uint8_t* p) {
-  for (size_t i = 0; i < out.buffers.size(); ++i) {
+  const std::less_equal<const uint8_t*> le;
+  for (size_t i = out.buffers.size(); i-- > 0;) {
     const auto& b = out.buffers[i];
-    if (!b.empty() && p >= b.data() && p <= b.data() + b.size()) return static_cast<int>(i);
+    if (le(b.data(), p) && le(p, b.data() + b.size())) return static_cast<int>(i);
   }
   return -1;
 }
@@ -389,6 +394,7 @@ void decode_ip(Bytes pkt, size_t offset, bool in_plaintext, const DecodeOptions&
     l.add("captured_length", uint64_t{pkt.size()});
     l.summary += " truncated=" + std::to_string(pkt.size()) + "/" + std::to_string(total_length);
     end = pkt.size();
+    ctx.truncated = true;
   }
   const Bytes body = pkt.subspan(ihl, end - ihl);
   const size_t frag_offset = size_t{frag & 0x1fffu} * 8;

@@ -5,6 +5,7 @@
 #include "harness/wire/esp_keys.h"
 #include "harness/wire/minimal_encap.h"
 #include "harness/wire/registration_request.h"
+#include "harness/wire/tunnel_data.h"
 #include "tests/wire/rfc5265_frames.h"
 
 #include <gtest/gtest.h>
@@ -201,6 +202,25 @@ TEST(Stack, EveryPrefixOfANestedFrameIsSafe) {
 }
 
 }  // namespace
+// RFC 3519 4.3: minimal encapsulation in UDP keeps the outer IP header's Protocol (17); the receiver conceptually
+// replaces it with the Tunnel Data Next Header (55) before RFC 2004 processing. No RFC 2004 rule may blame the 17.
+TEST(Stack, MinimalEncapsulationInUdpIsNotBlamedForTheOuterProtocol) {
+  auto original = (Tins::IP("10.0.1.100", "192.0.2.7") / Tins::UDP(5000, 6000) / Tins::RawPDU(std::vector<uint8_t>(8, 7)))
+                      .serialize();
+  const auto fwd = MinimalEncapsulation(17, "10.0.1.100", "192.0.2.7").bytes();
+  std::vector<uint8_t> inner = fwd;
+  inner.insert(inner.end(), original.begin() + 20, original.end());
+  auto bytes = (Tins::IP("10.0.2.2", "10.0.1.1") / Tins::UDP(434, 40000) / TunnelData(TunnelData::kNextMinimal) /
+                Tins::RawPDU(inner))
+                   .serialize();
+  const DecodedFrame f = decode_frame(bytes, LinkType::RawIP);
+  ASSERT_EQ(protocols(f), (std::vector<std::string>{"ip", "udp", "tunnel-data", "minenc", "ip", "udp"})) << f.summary();
+  EXPECT_TRUE(f.layers[3].violations.empty()) << f.layers[3].violations.at(0).text;
+  ASSERT_EQ(f.buffers.size(), 1u);
+  EXPECT_EQ(f.buffers[0], original);
+  EXPECT_TRUE(f.violations().empty());
+}
+
 }  // namespace mipvpn::wire
 
 namespace mipvpn::wire {
