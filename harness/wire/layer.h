@@ -90,6 +90,8 @@ struct Next {
   size_t offset = 0;          // where bytes[0] sits (frame offset, or plaintext offset when in_plaintext)
   bool in_plaintext = false;  // bytes point into DecodedFrame::buffers (ESP plaintext or a rebuilt packet)
   uint8_t protocol = 0;       // for IpPayload: the IP protocol number of `bytes`
+  int buffer = -1;            // the DecodedFrame::buffers entry `bytes` point into, set by the decoder that added it
+                              // (an empty entry cannot be found by address); -1: found by address when in_plaintext
 };
 
 // The innermost IP header around the layer being decoded: minimal encapsulation rebuilds the inner header from it,

@@ -192,6 +192,7 @@ Next decode_minimal_encap_layer(Bytes payload, size_t offset, const IpContext& o
   next.bytes = Bytes(out.buffers.back());
   next.offset = 0;
   next.in_plaintext = true;
+  next.buffer = static_cast<int>(out.buffers.size() - 1);
   return next;
 }
 

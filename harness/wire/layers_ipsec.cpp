@@ -83,6 +83,7 @@ Next decode_esp(Bytes esp, size_t offset, const IpContext& ctx, const DecodeOpti
   next.bytes = inner;
   next.offset = 0;
   next.in_plaintext = true;
+  next.buffer = static_cast<int>(out.buffers.size() - 1);
   if (t.next_header == static_cast<uint8_t>(EspNextHeader::IPv4)) {
     next.kind = NextKind::IPv4;
   } else {
