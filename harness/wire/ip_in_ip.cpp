@@ -101,8 +101,9 @@ std::vector<Violation> validate_ip_in_ip(Bytes outer_header, Bytes inner_packet,
   const auto inner = detail::read_ipv4_fields(inner_packet);
   if (!inner || inner->version != 4 || outer->fragment_offset() != 0) return out;
 
+  // SHOULD, not MUST: the sentence carries no keyword, and later RFCs (2983, 6040) let DSCP and ECN differ.
   if (outer->tos != inner->tos)
-    add(out, "3.1", "MUST",
+    add(out, "3.1", "SHOULD",
         "outer TOS " + hex(outer->tos, 2) + " differs from inner TOS " + hex(inner->tos, 2) +
             ": \"The Type of Service (TOS) is copied from the inner IP header\"");
   if (!outer->is_fragment() && outer->total_length != outer_header.size() + inner->total_length)

@@ -34,7 +34,9 @@ std::vector<FrameSaVerdict> classify_frame(const DecodedFrame& frame, SaTime tim
   uint16_t src_port = 0, dst_port = 0;
   for (size_t i = 0; i < frame.layers.size(); ++i) {
     const Layer& l = frame.layers[i];
-    if (l.error) break;  // a layer that did not decode has no trustworthy identifiers
+    // A layer that did not decode has no trustworthy identifiers; ESP that only failed its ICV (wrong key, altered
+    // payload) still shows its SPI and sequence number in clear, and belongs in the SA counts.
+    if (l.error && !(l.protocol == "esp" && l.error->field == "icv")) break;
     if (l.protocol == "ip") {
       const auto s = text_field(l, "src"), d = text_field(l, "dst");
       if (!s || !d) break;

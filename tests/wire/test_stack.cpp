@@ -5,6 +5,7 @@
 #include "harness/wire/esp_keys.h"
 #include "harness/wire/minimal_encap.h"
 #include "harness/wire/registration_request.h"
+#include "harness/wire/sa_frame.h"
 #include "harness/wire/tunnel_data.h"
 #include "tests/wire/rfc5265_frames.h"
 
@@ -341,6 +342,11 @@ TEST(Stack, EspWithoutItsKeyStaysOpaqueAndWithAWrongKeyFailsTheIcv) {
   ASSERT_NE(bad.error(), nullptr);
   EXPECT_EQ(bad.error()->field, "icv");
   EXPECT_EQ(bad.layers.back().protocol, "esp");
+  // Its SPI and sequence number are in clear: the SA is still followed.
+  SaClassifier classifier;
+  const auto verdicts = classify_frame(bad, SaTime{}, classifier);
+  ASSERT_EQ(verdicts.size(), 1u);
+  EXPECT_EQ(verdicts[0].verdict.kind, SaEventKind::NewSa);
 }
 
 TEST(Stack, MinimalEncapsulationRebuildsTheInnerPacketInABuffer) {
