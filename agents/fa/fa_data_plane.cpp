@@ -5,6 +5,7 @@
 #include "agents/common/ip_in_ip.h"
 #include "agents/common/ipv4_packet.h"
 #include "harness/wire/checksum.h"
+#include "harness/wire/registration_request.h"
 
 namespace mipvpn::agents::fa {
 namespace {
@@ -14,7 +15,7 @@ std::string flow(const Ipv4Header& h) { return h.source.to_string() + " -> " + h
 // A reverse tunnel through this agent: T set and no co-located care-of address (with D the mobile node tunnels to
 // its home agent itself, RFC 3024 4.1.2).
 bool reverse_tunnelled_here(const Visitor& v) {
-  return v.registration.reverse_tunnel && (v.registration.flags & 0x20) == 0;
+  return v.registration.reverse_tunnel && (v.registration.flags & wire::RegistrationRequest::kFlagD) == 0;
 }
 
 Forwarding drop(std::string why) {
