@@ -1,6 +1,8 @@
 #include "agents/common/encapsulation.h"
 
+#include "agents/common/gre.h"
 #include "agents/common/ip_in_ip.h"
+#include "agents/common/minimal_encapsulation.h"
 
 namespace mipvpn::agents {
 
@@ -32,9 +34,8 @@ std::optional<EncapsulationType> encapsulation_by_protocol(uint8_t protocol) {
 std::unique_ptr<Encapsulation> make_encapsulation(EncapsulationType type) {
   switch (type) {
     case EncapsulationType::IpInIp: return std::make_unique<IpInIpEncapsulation>();
-    // Minimal encapsulation and GRE arrive with the wire codecs (harness/wire/minimal_encap.h, gre.h).
-    case EncapsulationType::Gre:
-    case EncapsulationType::Minimal: return nullptr;
+    case EncapsulationType::Gre: return std::make_unique<GreEncapsulation>();
+    case EncapsulationType::Minimal: return std::make_unique<MinimalEncapsulation>();
   }
   return nullptr;
 }

@@ -24,10 +24,12 @@ std::string_view encapsulation_name(EncapsulationType);  // "ip-in-ip", "gre", "
 std::optional<EncapsulationType> encapsulation_by_name(std::string_view name);
 std::optional<EncapsulationType> encapsulation_by_protocol(uint8_t protocol);
 
-// The outer header's addresses as the encapsulator will send them (the kernel writes the header itself).
+// The outer header's addresses as the encapsulator will send them (the kernel writes the header itself), or as
+// they arrived; `ttl` is the received outer TTL (minimal encapsulation restores it into the original header).
 struct OuterAddresses {
   Tins::IPv4Address source;
   Tins::IPv4Address destination;
+  uint8_t ttl = 64;
 };
 
 class Encapsulation {
@@ -40,6 +42,9 @@ class Encapsulation {
   // cannot be carried this way.
   virtual std::optional<std::vector<uint8_t>> encapsulate(std::span<const uint8_t> inner, const OuterAddresses& outer,
                                                           std::string* why = nullptr) const = 0;
+  // The TTL the outer header must carry, when the method dictates one (minimal encapsulation keeps the original
+  // datagram's TTL, RFC 2004 3); nullopt: the sending socket's default.
+  virtual std::optional<uint8_t> outer_ttl(std::span<const uint8_t> /*inner*/) const { return std::nullopt; }
   // The inner IPv4 packet from what followed the outer header. nullopt (why filled) if malformed.
   virtual std::optional<std::vector<uint8_t>> decapsulate(std::span<const uint8_t> outer_payload,
                                                           const OuterAddresses& outer,

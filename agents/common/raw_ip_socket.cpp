@@ -46,27 +46,41 @@ RawIpSocket::~RawIpSocket() {
 }
 
 int RawIpSocket::send(std::span<const uint8_t> payload, const Tins::IPv4Address& destination,
-                      const Tins::IPv4Address& source) {
+                      const Tins::IPv4Address& source, std::optional<uint8_t> ttl) {
   sockaddr_in to{};
   to.sin_family = AF_INET;
   to.sin_addr.s_addr = static_cast<uint32_t>(destination);
   iovec iov{const_cast<uint8_t*>(payload.data()), payload.size()};
-  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(in_pktinfo))]{};
+  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(in_pktinfo)) + CMSG_SPACE(sizeof(int))]{};
   msghdr msg{};
   msg.msg_name = &to;
   msg.msg_namelen = sizeof to;
   msg.msg_iov = &iov;
   msg.msg_iovlen = 1;
-  if (static_cast<uint32_t>(source) != 0) {
+  size_t used = 0;
+  if (static_cast<uint32_t>(source) != 0 || ttl) {
     msg.msg_control = control;
     msg.msg_controllen = sizeof control;
     cmsghdr* c = CMSG_FIRSTHDR(&msg);
-    c->cmsg_level = IPPROTO_IP;
-    c->cmsg_type = IP_PKTINFO;
-    c->cmsg_len = CMSG_LEN(sizeof(in_pktinfo));
-    in_pktinfo info{};
-    info.ipi_spec_dst.s_addr = static_cast<uint32_t>(source);
-    std::memcpy(CMSG_DATA(c), &info, sizeof info);
+    if (static_cast<uint32_t>(source) != 0) {
+      c->cmsg_level = IPPROTO_IP;
+      c->cmsg_type = IP_PKTINFO;
+      c->cmsg_len = CMSG_LEN(sizeof(in_pktinfo));
+      in_pktinfo info{};
+      info.ipi_spec_dst.s_addr = static_cast<uint32_t>(source);
+      std::memcpy(CMSG_DATA(c), &info, sizeof info);
+      used += CMSG_SPACE(sizeof(in_pktinfo));
+      c = CMSG_NXTHDR(&msg, c);
+    }
+    if (ttl) {
+      c->cmsg_level = IPPROTO_IP;
+      c->cmsg_type = IP_TTL;
+      c->cmsg_len = CMSG_LEN(sizeof(int));
+      const int value = *ttl;
+      std::memcpy(CMSG_DATA(c), &value, sizeof value);
+      used += CMSG_SPACE(sizeof(int));
+    }
+    msg.msg_controllen = used;
   }
   if (::sendmsg(fd_, &msg, MSG_DONTWAIT | MSG_NOSIGNAL) < 0) return errno;
   return 0;

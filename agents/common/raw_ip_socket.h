@@ -40,9 +40,10 @@ class RawIpSocket {
   uint8_t protocol() const { return protocol_; }
 
   // Sends `payload` (everything after the outer header) to `destination`. `source` 0.0.0.0 = the bound source or the
-  // routing choice; otherwise that source address (IP_PKTINFO ipi_spec_dst). Returns 0 or an errno value.
+  // routing choice; otherwise that source address (IP_PKTINFO ipi_spec_dst). `ttl` overrides the outer TTL for this
+  // packet (IP_TTL control message). Returns 0 or an errno value.
   int send(std::span<const uint8_t> payload, const Tins::IPv4Address& destination,
-           const Tins::IPv4Address& source = Tins::IPv4Address());
+           const Tins::IPv4Address& source = Tins::IPv4Address(), std::optional<uint8_t> ttl = std::nullopt);
   // Next queued packet, or nullopt when none is waiting (errno tells an error from EAGAIN).
   std::optional<RawIpPacket> receive();
 

@@ -14,7 +14,7 @@ std::string RawTunnelEndpoint::send(std::span<const uint8_t> inner) {
   std::string why;
   auto payload = encapsulation_->encapsulate(inner, outer_, &why);
   if (!payload) return "cannot encapsulate: " + why;
-  const int err = socket_.send(*payload, outer_.destination, outer_.source);
+  const int err = socket_.send(*payload, outer_.destination, outer_.source, encapsulation_->outer_ttl(inner));
   return err == 0 ? std::string() : std::string(std::strerror(err));
 }
 

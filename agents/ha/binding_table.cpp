@@ -1,6 +1,7 @@
 #include "agents/ha/binding_table.h"
 
 #include <algorithm>
+#include <utility>
 
 namespace mipvpn::agents::ha {
 
@@ -33,6 +34,10 @@ bool BindingTable::remove(const Tins::IPv4Address& home_address, const Tins::IPv
   const bool removed = list.size() != before;
   if (list.empty()) by_home_.erase(it);
   return removed;
+}
+
+Binding* BindingTable::find(const Tins::IPv4Address& home_address, const Tins::IPv4Address& care_of_address) {
+  return const_cast<Binding*>(std::as_const(*this).find(home_address, care_of_address));
 }
 
 const Binding* BindingTable::find(const Tins::IPv4Address& home_address,

@@ -29,6 +29,8 @@ struct Binding {
   // Data plane (RFC 5944 4.1, RFC 3024 4.3.1, RFC 3519 4.6): how datagrams for the home address are tunnelled.
   EncapsulationType encapsulation = EncapsulationType::IpInIp;
   std::optional<Endpoint> udp_tunnel;  // RFC 3519: tunnel data messages to this (NAT) address and port
+  // RFC 3519 4.6 with the R flag: the port is not known until the mobile node's first keepalive arrives.
+  bool udp_awaiting_keepalive = false;
   bool reverse_tunnel = false;         // the request's T bit
 };
 
@@ -43,6 +45,7 @@ class BindingTable {
   bool remove(const Tins::IPv4Address& home_address, const Tins::IPv4Address& care_of_address);
 
   const Binding* find(const Tins::IPv4Address& home_address, const Tins::IPv4Address& care_of_address) const;
+  Binding* find(const Tins::IPv4Address& home_address, const Tins::IPv4Address& care_of_address);
   std::vector<Binding> of(const Tins::IPv4Address& home_address) const;
   std::vector<Binding> all() const;
   size_t size() const;

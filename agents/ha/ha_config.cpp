@@ -100,7 +100,7 @@ HaConfig parse_ha_config(const nlohmann::json& doc, const std::string& file) {
       }
       if (!make_encapsulation(*t)) {
         throw ConfigException({file, root.child_path("encapsulations") + "/" + std::to_string(i),
-                               "expected an encapsulation this build implements (ip-in-ip), got \"" +
+                               "expected an encapsulation this build implements, got \"" +
                                    std::string(encapsulation_name(*t)) + "\""});
       }
       if (!cfg.offers(*t)) cfg.encapsulations.push_back(*t);

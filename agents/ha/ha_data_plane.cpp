@@ -235,7 +235,7 @@ void HaDataPlane::on_raw(RawIpSocket& socket, short) {
     }
     if (outer->destination != ha_.config().address) continue;  // not ours (bound socket: should not happen)
     const Encapsulation* enc = encapsulation(*type);
-    auto inner = enc->decapsulate(ipv4_payload(p->bytes, *outer), {outer->source, outer->destination}, &why);
+    auto inner = enc->decapsulate(ipv4_payload(p->bytes, *outer), {outer->source, outer->destination, outer->ttl}, &why);
     if (!inner) {
       drop("drop " + std::string(encapsulation_name(*type)) + " from " + outer->source.to_string() + ": " + why);
       continue;
@@ -264,7 +264,9 @@ void HaDataPlane::on_tunnel_data(const Datagram& d) {
     drop("drop tunnel data from " + from + ": " + why);
     return;
   }
-  deliver_reverse(ArrivedTunnel{d.source.address, *type, d.source.port}, *inner);
+  const ArrivedTunnel tunnel{d.source.address, *type, d.source.port};
+  if (auto latched = ha_.latch_keepalive(tunnel, *inner)) log_.line(*latched);
+  deliver_reverse(tunnel, *inner);
 }
 
 void HaDataPlane::deliver_reverse(const ArrivedTunnel& tunnel, std::span<const uint8_t> inner) {

@@ -358,7 +358,8 @@ Outcome HomeAgent::process(std::span<const uint8_t> payload, const Endpoint& sou
                     "UDP Tunnel Request added by a foreign agent but D bit set (RFC 3519 4.6.1)", ha_field, id);
       }
       const bool nat = source.address != coa;  // RFC 3519 4.6: the mismatch indicates a NAT
-      const bool wanted = nat || udp_request->force || faults_.has(Fault::UdpTunnelWithoutNat);
+      const bool wanted = nat || udp_request->force || udp_request->registration_via_fa ||
+                          faults_.has(Fault::UdpTunnelWithoutNat);
       const std::string nat_text = nat ? "NAT detected (source " + source.address.to_string() + " != care-of " +
                                              coa.to_string() + ")"
                                        : "no NAT (source = care-of address)";
@@ -382,8 +383,10 @@ Outcome HomeAgent::process(std::span<const uint8_t> payload, const Endpoint& sou
           }
           encapsulation = *t;
         }
-        // The source address and port of the request are the effective care-of address (4.6).
+        // The source address and port of the request are the effective care-of address (4.6). With R the request
+        // came through a foreign agent: same address, but the port is the MN's first keepalive's.
         udp_tunnel = source;
+        if (udp_request->registration_via_fa) udp_tunnel->port = 0;
         if (!faults_.has(Fault::NoUdpTunnelReply)) {
           reply_extensions.push_back(
               udp_tunnel_reply(kUdpTunnelReplyAssent, udp_request->force, config_.udp_tunnelling.keepalive_s));
@@ -463,6 +466,7 @@ Outcome HomeAgent::process(std::span<const uint8_t> payload, const Endpoint& sou
     b.reply_source = is_broadcast_or_multicast(destination.address) ? config_.address : destination.address;
     b.encapsulation = encapsulation;
     b.udp_tunnel = udp_tunnel;
+    b.udp_awaiting_keepalive = udp_tunnel && udp_tunnel->port == 0;
     b.reverse_tunnel = (req.flags() & kFlagT) != 0;
     table_.add(b, keep_others);
     ever_bound_.insert(to_host(hoa));
@@ -539,6 +543,9 @@ nlohmann::json HomeAgent::bindings_json(const Now& now) const {
       j["remaining_s"] = nullptr;
     }
     j["identification"] = b.identification;
+    j["encapsulation"] = std::string(encapsulation_name(b.encapsulation));
+    j["udp_tunnel"] = b.udp_tunnel ? nlohmann::json(b.udp_tunnel->to_string()) : nlohmann::json(nullptr);
+    j["reverse_tunnel"] = b.reverse_tunnel;
     list.push_back(std::move(j));
   }
   return nlohmann::json{{"bindings", std::move(list)}};

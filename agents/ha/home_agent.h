@@ -123,8 +123,9 @@ class HomeAgent {
   std::optional<std::chrono::steady_clock::time_point> next_expiry() const;
 
   const BindingTable& bindings() const { return table_; }
-  // {"bindings":[{"home_address","care_of_address","lifetime_granted","remaining_s","identification"}]}
-  // remaining_s is null for an infinite lifetime.
+  // {"bindings":[{"home_address","care_of_address","lifetime_granted","remaining_s","identification",
+  //   "encapsulation","udp_tunnel","reverse_tunnel"}]}
+  // remaining_s is null for an infinite lifetime; udp_tunnel ("address:port", RFC 3519) null without UDP tunnelling.
   nlohmann::json bindings_json(const Now& now) const;
   // The highest accepted Identification of a mobile node, if any.
   std::optional<uint64_t> last_accepted_identification(const Tins::IPv4Address& home_address) const;
@@ -134,6 +135,9 @@ class HomeAgent {
   ForwardDecision forward(std::span<const uint8_t> packet) const;
   // The RFC 3024 4.3.2 check for a decapsulated packet addressed to the HA.
   ReverseDecision check_reverse(const ArrivedTunnel& tunnel, std::span<const uint8_t> inner) const;
+  // RFC 3519 4.6, R flag: a keepalive (inner ICMP Echo Request HoA -> HA) from the registration's source address
+  // fixes the UDP tunnel's port. Returns a log line when it did, nullopt otherwise. Call before check_reverse.
+  std::optional<std::string> latch_keepalive(const ArrivedTunnel& tunnel, std::span<const uint8_t> inner);
   // Proxy ARP: answer an ARP Request for this address (RFC 5944 4.6)?
   bool answers_arp_for(const Tins::IPv4Address& address) const;
 

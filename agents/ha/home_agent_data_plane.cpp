@@ -41,6 +41,13 @@ ForwardDecision HomeAgent::forward(std::span<const uint8_t> packet) const {
     bindings = {*newest};
   }
   for (const Binding& b : bindings) {
+    if (b.udp_awaiting_keepalive) {
+      if (d.drop_reason.empty()) {
+        d.drop_reason = "UDP tunnel to " + b.udp_tunnel->address.to_string() +
+                        " waits for the first keepalive (R flag, RFC 3519 4.6)";
+      }
+      continue;
+    }
     TunnelTarget t;
     t.care_of_address = b.care_of_address;
     t.encapsulation = b.encapsulation;
@@ -92,6 +99,27 @@ ReverseDecision HomeAgent::check_reverse(const ArrivedTunnel& tunnel, std::span<
   }
   return {false, what + ": no binding with care-of address = outer source and home address = inner source, "
                         "silently discarded (RFC 3024 4.3.2 security exception)"};
+}
+
+std::optional<std::string> HomeAgent::latch_keepalive(const ArrivedTunnel& tunnel, std::span<const uint8_t> inner) {
+  if (!tunnel.udp_source_port) return std::nullopt;
+  auto h = parse_ipv4_header(inner);
+  // "The inner source address ... MUST be the home address of the mobile node, and the inner destination address
+  // MUST be that of the home agent", and it is an ICMP Echo Request (4.9).
+  if (!h || h->protocol != kProtoIcmp || h->destination != config_.address) return std::nullopt;
+  auto icmp = ipv4_payload(inner, *h);
+  if (icmp.empty() || icmp[0] != 8) return std::nullopt;
+  for (const Binding& b : table_.of(h->source)) {
+    // "the outer source address (but not the port) of this keepalive packet is identical with the source address of
+    // the corresponding registration request".
+    if (!b.udp_awaiting_keepalive || b.udp_tunnel->address != tunnel.outer_source) continue;
+    Binding* m = table_.find(b.home_address, b.care_of_address);
+    m->udp_tunnel->port = *tunnel.udp_source_port;
+    m->udp_awaiting_keepalive = false;
+    return "first keepalive from " + tunnel.outer_source.to_string() + ":" + std::to_string(*tunnel.udp_source_port) +
+           ": UDP tunnel for " + b.home_address.to_string() + " now to that port (R flag, RFC 3519 4.6)";
+  }
+  return std::nullopt;
 }
 
 bool HomeAgent::answers_arp_for(const Tins::IPv4Address& address) const {

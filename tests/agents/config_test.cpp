@@ -179,7 +179,9 @@ TEST(HaConfig, DataPlaneErrorsNamePointers) {
   j["encapsulations"] = nlohmann::json::array();
   expect(j, "/encapsulations", "non-empty array");
   j["encapsulations"] = {"gre"};
-  expect(j, "/encapsulations/0", "this build implements");
+  expect(j, "/encapsulations", "\"ip-in-ip\" among them");
+  j["encapsulations"] = {"minimal", "ip-in-ip", "gre"};
+  EXPECT_EQ(parse_ha_config(j, "ha.json").encapsulations.size(), 3u);
   j = with_data_plane();
   j["udp_tunnelling"]["max_lifetime"] = 0u;
   expect(j, "/udp_tunnelling/max_lifetime", "from 1");

@@ -4,6 +4,8 @@
 
 #include "agents/common/arp_packet.h"
 #include "agents/common/encapsulation.h"
+#include "agents/common/gre.h"
+#include "agents/common/minimal_encapsulation.h"
 #include "agents/common/ip_in_ip.h"
 #include "agents/common/ipv4_packet.h"
 #include "agents/common/udp_tunnel_data.h"
@@ -125,9 +127,90 @@ TEST(Encapsulation, NamesProtocolsAndFactory) {
   EXPECT_FALSE(encapsulation_by_name("ipip"));
   EXPECT_EQ(encapsulation_by_protocol(55), EncapsulationType::Minimal);
   EXPECT_FALSE(encapsulation_by_protocol(17));
-  auto ipip = make_encapsulation(EncapsulationType::IpInIp);
-  ASSERT_TRUE(ipip);
-  EXPECT_EQ(ipip->type(), EncapsulationType::IpInIp);
+  for (EncapsulationType t : {EncapsulationType::IpInIp, EncapsulationType::Gre, EncapsulationType::Minimal}) {
+    auto e = make_encapsulation(t);
+    ASSERT_TRUE(e);
+    EXPECT_EQ(e->type(), t);
+  }
+}
+
+TEST(Gre, HeaderAsRfc2784AndChecks) {
+  const auto inner = build_ipv4_packet(kB, kA, kProtoIcmp, std::vector<uint8_t>{8, 0, 0xf7, 0xff, 0, 0, 0, 0});
+  GreEncapsulation g;
+  EXPECT_EQ(g.ip_protocol(), 47);
+  auto out = g.encapsulate(inner, {kB, kA});
+  ASSERT_TRUE(out);
+  // Golden: C=0, Reserved0=0, Ver=0, Protocol Type 0x0800, then the datagram.
+  EXPECT_EQ(std::vector<uint8_t>(out->begin(), out->begin() + 4), (std::vector<uint8_t>{0, 0, 0x08, 0x00}));
+  EXPECT_EQ(std::vector<uint8_t>(out->begin() + 4, out->end()), inner);
+  EXPECT_EQ(g.decapsulate(*out, {kB, kA}), inner);
+  std::string why;
+  auto bad = *out;
+  bad[0] = 0x40;  // bit 1 of Reserved0
+  EXPECT_FALSE(g.decapsulate(bad, {}, &why));
+  EXPECT_NE(why.find("2.3"), std::string::npos);
+  bad = *out;
+  bad[1] = 0x01;  // Version 1
+  EXPECT_FALSE(g.decapsulate(bad, {}, &why));
+  bad = *out;
+  bad[2] = 0x86;  // IPv6
+  EXPECT_FALSE(g.decapsulate(bad, {}, &why));
+  bad[0] = 0;
+  bad[1] = 0x08;  // bit 12 (reserved, ignored) with Protocol Type restored
+  bad[2] = 0x08;
+  EXPECT_TRUE(g.decapsulate(bad, {}));
+  // With a checksum: C=1, Checksum over the GRE header and payload, Reserved1 0.
+  std::vector<uint8_t> with_sum = {0x80, 0, 0x08, 0x00, 0, 0, 0, 0};
+  with_sum.insert(with_sum.end(), inner.begin(), inner.end());
+  const uint16_t sum = wire::internet_checksum(with_sum);
+  with_sum[4] = static_cast<uint8_t>(sum >> 8);
+  with_sum[5] = static_cast<uint8_t>(sum);
+  EXPECT_EQ(g.decapsulate(with_sum, {}), inner);
+  with_sum[5] ^= 1;
+  EXPECT_FALSE(g.decapsulate(with_sum, {}, &why));
+  for (size_t n = 0; n < 4 + 20; ++n) EXPECT_FALSE(g.decapsulate(std::span<const uint8_t>(*out).first(n), {})) << n;
+}
+
+TEST(Minimal, ForwardingHeaderAsRfc2004AndRoundTrip) {
+  const std::vector<uint8_t> body = {8, 0, 0xf7, 0xff, 0, 0, 0, 0};
+  const auto inner = build_ipv4_packet(kB, kA, kProtoIcmp, body, 57);
+  MinimalEncapsulation m;
+  EXPECT_EQ(m.ip_protocol(), 55);
+  EXPECT_EQ(m.outer_ttl(inner), 57) << "TTL not modified during encapsulation (RFC 2004 3)";
+  const Tins::IPv4Address ha("10.0.1.1"), coa("10.0.2.100");
+  auto out = m.encapsulate(inner, {ha, coa});
+  ASSERT_TRUE(out);
+  // Golden: Protocol 1, S=1, checksum, Original Destination 10.0.1.100, Original Source 192.0.2.7, payload.
+  ASSERT_EQ(out->size(), 12 + body.size());
+  EXPECT_EQ((*out)[0], 1);
+  EXPECT_EQ((*out)[1], 0x80);
+  EXPECT_EQ(std::vector<uint8_t>(out->begin() + 4, out->begin() + 12),
+            (std::vector<uint8_t>{10, 0, 1, 100, 192, 0, 2, 7}));
+  EXPECT_EQ(wire::internet_checksum(std::span<const uint8_t>(*out).first(12)), 0);
+  EXPECT_EQ(std::vector<uint8_t>(out->begin() + 12, out->end()), body);
+  auto back = m.decapsulate(*out, {ha, coa, 57});
+  ASSERT_TRUE(back);
+  EXPECT_EQ(*back, inner);
+
+  // The encapsulator is the original source: S = 0, 8 bytes, source restored from the outer header.
+  const auto own = build_ipv4_packet(ha, kA, kProtoIcmp, body, 64);
+  out = m.encapsulate(own, {ha, coa});
+  ASSERT_TRUE(out);
+  EXPECT_EQ((*out)[1], 0);
+  EXPECT_EQ(out->size(), 8 + body.size());
+  EXPECT_EQ(m.decapsulate(*out, {ha, coa, 64}), own);
+
+  std::string why;
+  auto corrupt = *out;
+  corrupt[5] ^= 1;
+  EXPECT_FALSE(m.decapsulate(corrupt, {ha, coa}, &why));
+  EXPECT_NE(why.find("checksum"), std::string::npos);
+  auto fragment = inner;
+  fragment[6] = 0x20;  // MF
+  fix_ipv4_checksum(fragment);
+  EXPECT_FALSE(m.encapsulate(fragment, {ha, coa}, &why));
+  EXPECT_NE(why.find("fragmented"), std::string::npos);
+  for (size_t n = 0; n < 8; ++n) EXPECT_FALSE(m.decapsulate(std::span<const uint8_t>(*out).first(n), {})) << n;
 }
 
 TEST(UdpTunnelData, HeaderAsRfc3519Section3_3) {

@@ -18,6 +18,8 @@
 #include <nlohmann/json.hpp>
 
 #include "agents/common/arp_socket.h"
+#include "agents/common/gre.h"
+#include "agents/common/minimal_encapsulation.h"
 #include "agents/common/ipv4_packet.h"
 #include "agents/common/raw_ip_socket.h"
 #include "agents/common/udp_tunnel_data.h"
@@ -422,6 +424,59 @@ TEST_F(HaDataPlaneNetns, SimultaneousBindingsGetACopyEach) {
   EXPECT_EQ(destinations, (std::set<std::string>{"10.0.2.100", "10.0.2.101"}));
 }
 
+// G and M select GRE (RFC 2784) and minimal encapsulation (RFC 2004) when offered (RFC 5944 4.1); the reverse
+// tunnel uses the same method (RFC 3024 4.3.2: another one is "not negotiated" and dropped).
+TEST_F(HaDataPlaneNetns, GreAndMinimalEncapsulationWhenRequestedAndOffered) {
+  start_mipd({}, {{"encapsulations", {"ip-in-ip", "gre", "minimal"}}});
+  net::UdpSocket mn(mn_, "10.0.2.100", 0);
+  struct Case {
+    uint8_t flag;
+    std::shared_ptr<Encapsulation> method;
+  };
+  for (const Case& c : {Case{0x08, std::make_shared<GreEncapsulation>()},
+                        Case{0x10, std::make_shared<MinimalEncapsulation>()}}) {
+    SCOPED_TRACE(std::string(encapsulation_name(c.method->type())));
+    ASSERT_EQ(register_mn(mn, 600, kCoA, kFlagD | kFlagT | c.flag)->code(), 0);
+    auto raw = net::in_netns(mn_, [&] { return std::make_unique<RawIpSocket>(c.method->ip_protocol()); });
+    const uint64_t mark = foreign_capture_->frame_count();
+    const net::CommandResult ping = ping_home_address([&] {
+      std::optional<RawIpPacket> p;
+      ASSERT_TRUE(poll_until([&] { return (p = raw->receive()).has_value(); }, 5000ms)) << log_text();
+      auto outer = parse_ipv4_header(p->bytes);
+      ASSERT_TRUE(outer);
+      EXPECT_EQ(outer->source, kHa);
+      std::string why;
+      auto inner = c.method->decapsulate(ipv4_payload(p->bytes, *outer),
+                                         {outer->source, outer->destination, outer->ttl}, &why);
+      ASSERT_TRUE(inner) << why;
+      auto h = parse_ipv4_header(*inner);
+      ASSERT_TRUE(h);
+      EXPECT_EQ(h->source, kCn);
+      EXPECT_EQ(h->destination, kHoA);
+      if (c.method->type() == EncapsulationType::Minimal) {
+        EXPECT_EQ(outer->ttl, 62) << "the original TTL (64, -1 at the HA, -1 at the router) kept";
+      }
+      auto reply = echo_reply_for(*inner);
+      ASSERT_TRUE(reply);
+      // An IP-in-IP reverse tunnel for a GRE/minimal binding is not the negotiated method: dropped first.
+      ASSERT_EQ(mn_raw_->send(*reply, kHa), 0);
+      auto payload = c.method->encapsulate(*reply, {kCoA, kHa}, &why);
+      ASSERT_TRUE(payload) << why;
+      ASSERT_EQ(raw->send(*payload, kHa, Tins::IPv4Address(), c.method->outer_ttl(*reply)), 0);
+    });
+    EXPECT_TRUE(ping.ok()) << ping.out << "\n" << log_text();
+    EXPECT_NE(ping.out.find("1 received"), std::string::npos) << ping.out;
+    bool seen = false;
+    for (const net::Frame& f : foreign_capture_->frames(mark)) {
+      auto outer = parse_ipv4_header(ip_of(f));
+      seen |= outer && outer->protocol == c.method->ip_protocol() && outer->destination == kCoA;
+    }
+    EXPECT_TRUE(seen);
+  }
+  EXPECT_NE(log_text().find("encapsulation not negotiated at registration (gre was)"), std::string::npos)
+      << log_text();
+}
+
 TEST_F(HaDataPlaneNetns, UdpTunnellingThroughNat) {
   masquerade();
   start_mipd();
@@ -436,6 +491,9 @@ TEST_F(HaDataPlaneNetns, UdpTunnellingThroughNat) {
   EXPECT_EQ(rep->extensions()[0].type, wire::UdpTunnelReply);
   EXPECT_EQ(rep->extensions()[0].body, (std::vector<uint8_t>{0, 0, 0, 0, 0, 30})) << "assent, keepalive 30 s";
   EXPECT_NE(log_text().find("NAT detected (source 10.0.3.254"), std::string::npos) << log_text();
+  const nlohmann::json b = bindings()["bindings"][0];
+  EXPECT_EQ(b["care_of_address"], "10.0.2.100");
+  EXPECT_EQ(b["udp_tunnel"].get<std::string>().rfind("10.0.3.254:", 0), 0u) << b.dump();
 
   const uint64_t mark = public_capture_->frame_count();
   const net::CommandResult ping = ping_home_address([&] {

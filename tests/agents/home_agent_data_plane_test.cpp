@@ -247,6 +247,35 @@ TEST_F(HaDataPlaneCore, UdpTunnelRequestWithoutNatIsDeclinedUnlessForced) {
   EXPECT_EQ(o.reply->code, 129) << "RFC 3519 4.6.1";
 }
 
+TEST_F(HaDataPlaneCore, RFlagWaitsForTheFirstKeepaliveToLearnThePort) {
+  reset(udp_config());
+  Rrq r = rrq();
+  r.flags = kD | kT;
+  // UDP Tunnel Request with R (0x40): co-located care-of address registered through a foreign agent behind a NAT.
+  r.before_auth = {ext(wire::UdpTunnelRequest, {0, 0, 0x40, 0, 0, 0})};
+  Outcome o = send(r, ha_destination(), kNat);
+  ASSERT_EQ(o.verdict, Verdict::Accepted) << o.reason;
+  ASSERT_TRUE(tunnel_reply(o));
+  EXPECT_EQ(tunnel_reply(o)->body[1], kUdpTunnelReplyAssent);
+  ForwardDecision d = ha_.forward(packet(kCn, hoa_));
+  EXPECT_TRUE(d.targets.empty());
+  EXPECT_NE(d.drop_reason.find("first keepalive"), std::string::npos) << d.drop_reason;
+
+  const auto keepalive = packet(hoa_, Tins::IPv4Address(kHa));  // ICMP Echo Request HoA -> HA
+  const ArrivedTunnel other_address{Tins::IPv4Address("198.51.100.8"), EncapsulationType::IpInIp, uint16_t{5000}};
+  EXPECT_FALSE(ha_.latch_keepalive(other_address, keepalive)) << "outer source address must match the request's";
+  const ArrivedTunnel from_mn{kNat.address, EncapsulationType::IpInIp, uint16_t{5000}};
+  EXPECT_FALSE(ha_.latch_keepalive(from_mn, packet(hoa_, kCn))) << "inner destination must be the HA";
+  EXPECT_FALSE(ha_.latch_keepalive(from_mn, packet(Tins::IPv4Address(kHoA2), Tins::IPv4Address(kHa))));
+  EXPECT_TRUE(ha_.forward(packet(kCn, hoa_)).targets.empty());
+  ASSERT_TRUE(ha_.latch_keepalive(from_mn, keepalive));
+  d = ha_.forward(packet(kCn, hoa_));
+  ASSERT_EQ(d.targets.size(), 1u);
+  EXPECT_EQ(*d.targets[0].udp_tunnel, (Endpoint{kNat.address, 5000}));
+  EXPECT_TRUE(ha_.check_reverse(from_mn, keepalive).accept);
+  EXPECT_FALSE(ha_.latch_keepalive(from_mn, keepalive)) << "only the first keepalive sets the port";
+}
+
 TEST_F(HaDataPlaneCore, UdpTunnellingDisabledDeniesNatWith129) {
   reset(udp_config(false));
   Outcome o = register_udp(kNat);

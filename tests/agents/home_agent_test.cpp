@@ -480,6 +480,9 @@ TEST_F(HaTest, BindingsJsonHasTheSeamsShape) {
   EXPECT_EQ(b["lifetime_granted"], 100);
   EXPECT_DOUBLE_EQ(b["remaining_s"].get<double>(), 98.5);
   EXPECT_EQ(b["identification"].get<uint64_t>(), r.identification);
+  EXPECT_EQ(b["encapsulation"], "ip-in-ip");
+  EXPECT_TRUE(b["udp_tunnel"].is_null());
+  EXPECT_EQ(b["reverse_tunnel"], false);
 }
 
 TEST_F(HaTest, ReplyToZeroSourceIsBuiltButAddressedToZero) {
