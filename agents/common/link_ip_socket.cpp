@@ -52,8 +52,8 @@ int LinkIpSocket::send(std::span<const uint8_t> packet, const MacAddress& link_d
   to.sll_ifindex = ifindex_;
   to.sll_halen = 6;
   std::memcpy(to.sll_addr, link_destination.data(), 6);
-  if (::sendto(fd_, packet.data(), packet.size(), MSG_DONTWAIT | MSG_NOSIGNAL,
-               reinterpret_cast<const sockaddr*>(&to), sizeof to) < 0) {
+  if (::sendto(fd_, packet.data(), packet.size(), MSG_DONTWAIT | MSG_NOSIGNAL, reinterpret_cast<const sockaddr*>(&to),
+               sizeof to) < 0) {
     return errno;
   }
   return 0;
@@ -100,7 +100,11 @@ std::optional<MacAddress> link_address_without_arp(const Tins::IPv4Address& dest
   const uint32_t h = to_host(destination);
   if (h == 0xffffffffu || (subnet_broadcast && destination == *subnet_broadcast)) return kBroadcastMac;
   if (destination.is_multicast()) {
-    return MacAddress{0x01, 0x00, 0x5e, static_cast<uint8_t>((h >> 16) & 0x7f), static_cast<uint8_t>((h >> 8) & 0xff),
+    return MacAddress{0x01,
+                      0x00,
+                      0x5e,
+                      static_cast<uint8_t>((h >> 16) & 0x7f),
+                      static_cast<uint8_t>((h >> 8) & 0xff),
                       static_cast<uint8_t>(h & 0xff)};
   }
   return std::nullopt;

@@ -19,7 +19,7 @@ namespace mipvpn::agents {
 struct LinkFrame {
   std::vector<uint8_t> packet;  // the IPv4 packet (the kernel strips the Ethernet header)
   MacAddress link_source{};
-  bool outgoing = false;        // a frame this host sent (PACKET_OUTGOING)
+  bool outgoing = false;  // a frame this host sent (PACKET_OUTGOING)
   bool truncated = false;
 };
 

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "agents/common/config_reader.h"
+#include "agents/common/encapsulation.h"
 #include "harness/wire/agent_advertisement.h"
 
 namespace mipvpn::agents::fa {
@@ -104,8 +105,9 @@ uint16_t parse_flags(const JsonObject& adv, const FaConfig& c) {
     if (flags & found->bit) fail_element(adv, "flags", i, "expected each flag once, \"" + letters[i] + "\" repeats");
     const std::string l = found->letter;
     if (l == "H" || l == "U" || l == "X" || l == "I") {
-      fail_element(adv, "flags", i, "expected a flag this foreign agent implements (R, B, F, M, G, T); \"" + l +
-                         "\" would advertise a service it does not offer (RFC 5944 2.1.1)");
+      fail_element(adv, "flags", i,
+                   "expected a flag this foreign agent implements (R, B, F, M, G, T); \"" + l +
+                       "\" would advertise a service it does not offer (RFC 5944 2.1.1)");
     }
     flags |= found->bit;
   }
@@ -129,8 +131,8 @@ void parse_advertisement(const JsonObject& adv, FaConfig& c) {
   if (adv.has("interval_ms")) {
     a.interval_ms = static_cast<uint32_t>(adv.unsigned_integer("interval_ms", 0, 600000));
     if (a.interval_ms != 0 && a.interval_ms < 100) {
-      adv.fail("interval_ms", "expected 0 (only solicited advertisements) or 100 to 600000, got " +
-                                  std::to_string(a.interval_ms));
+      adv.fail("interval_ms",
+               "expected 0 (only solicited advertisements) or 100 to 600000, got " + std::to_string(a.interval_ms));
     }
   }
   if (adv.has("lifetime")) {
@@ -174,8 +176,9 @@ void parse_advertisement(const JsonObject& adv, FaConfig& c) {
   if (adv.has("router_address")) a.router_address = adv.boolean("router_address");
   if (adv.has("prefix_lengths")) a.prefix_lengths = adv.boolean("prefix_lengths");
   if (a.prefix_lengths && !a.router_address) {
-    adv.fail("prefix_lengths", "expected false when router_address is false (one prefix length per router address, "
-                               "RFC 5944 2.1.2)");
+    adv.fail("prefix_lengths",
+             "expected false when router_address is false (one prefix length per router address, "
+             "RFC 5944 2.1.2)");
   }
   if (adv.has("routes_common_traffic")) a.routes_common_traffic = adv.boolean("routes_common_traffic");
   a.flags = adv.has("flags") ? parse_flags(adv, c) : default_flags(c);
@@ -256,8 +259,7 @@ FaConfig parse_fa_config(const nlohmann::json& doc, const std::string& file) {
     cfg.care_of_addresses.push_back(*a);
   }
 
-  cfg.max_registration_lifetime =
-      static_cast<uint16_t>(root.unsigned_integer("max_registration_lifetime", 1, 65535));
+  cfg.max_registration_lifetime = static_cast<uint16_t>(root.unsigned_integer("max_registration_lifetime", 1, 65535));
   if (root.has("pending_timeout_ms")) {
     cfg.pending_timeout_ms = static_cast<uint32_t>(root.unsigned_integer("pending_timeout_ms", 100, 600000));
   }
@@ -283,11 +285,10 @@ FaConfig parse_fa_config(const nlohmann::json& doc, const std::string& file) {
     std::set<std::string> seen;
     for (size_t i = 0; i < cfg.encapsulations.size(); ++i) {
       const std::string& e = cfg.encapsulations[i];
-      // Minimal encapsulation and GRE decapsulation are not implemented yet: offering them would be a lie (2.1.1).
-      if (e != "ip-in-ip") {
-        fail_element(root, "encapsulations", i,
-                     "expected \"ip-in-ip\" (minimal encapsulation and GRE are not implemented by this foreign agent), "
-                     "got \"" + e + "\"");
+      // Only what this build implements may be offered (M and G in the advertisement follow, 2.1.1).
+      const auto type = encapsulation_by_name(e);
+      if (!type || !make_encapsulation(*type)) {
+        fail_element(root, "encapsulations", i, "expected \"ip-in-ip\", \"minimal\" or \"gre\", got \"" + e + "\"");
       }
       if (!seen.insert(e).second) fail_element(root, "encapsulations", i, "expected each name once");
     }
@@ -328,8 +329,8 @@ FaConfig parse_fa_config(const nlohmann::json& doc, const std::string& file) {
   if (root.has("control_socket")) {
     std::string path = root.string("control_socket");
     if (path.empty() || path.size() > 107) {
-      root.fail("control_socket", "expected a unix socket path of 1 to 107 bytes, got " + std::to_string(path.size()) +
-                                      " bytes");
+      root.fail("control_socket",
+                "expected a unix socket path of 1 to 107 bytes, got " + std::to_string(path.size()) + " bytes");
     }
     cfg.control_socket = std::move(path);
   }
@@ -340,21 +341,22 @@ FaConfig parse_fa_config(const nlohmann::json& doc, const std::string& file) {
     if (dp.has("tunnel_device")) d.tunnel_device = dp.string("tunnel_device");
     if (d.tunnel_device.empty() || d.tunnel_device.size() > 15 || d.tunnel_device.find('/') != std::string::npos ||
         d.tunnel_device == cfg.visited.name || (cfg.upstream && d.tunnel_device == cfg.upstream->name)) {
-      dp.fail("tunnel_device", "expected a new interface name of 1 to 15 bytes without '/', got \"" +
-                                   d.tunnel_device + "\"");
+      dp.fail("tunnel_device",
+              "expected a new interface name of 1 to 15 bytes without '/', got \"" + d.tunnel_device + "\"");
     }
     if (dp.has("mtu")) d.mtu = static_cast<unsigned>(dp.unsigned_integer("mtu", 576, 65535));
     // 0 and 253-255 are the kernel's unspec, default, main and local tables.
     if (dp.has("table")) d.table = static_cast<uint32_t>(dp.unsigned_integer("table", 1, 252));
     // Rule 0 is the local table's: a higher number keeps packets to the agent's own addresses local.
-    if (dp.has("rule_priority")) d.rule_priority = static_cast<uint32_t>(dp.unsigned_integer("rule_priority", 1, 32765));
+    if (dp.has("rule_priority"))
+      d.rule_priority = static_cast<uint32_t>(dp.unsigned_integer("rule_priority", 1, 32765));
     cfg.data_plane = d;
   }
   // Last: the flags depend on reverse_tunnelling and encapsulations.
   const nlohmann::json no_advertisement = nlohmann::json::object();  // every member at its default
-  parse_advertisement(root.has("advertisement") ? root.object("advertisement")
-                                                : JsonObject(no_advertisement, "/advertisement", file),
-                      cfg);
+  parse_advertisement(
+      root.has("advertisement") ? root.object("advertisement") : JsonObject(no_advertisement, "/advertisement", file),
+      cfg);
   return cfg;
 }
 

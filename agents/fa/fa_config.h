@@ -69,15 +69,15 @@ struct AdvertisementConfig {
 };
 
 struct FaConfig {
-  Interface visited;                  // the foreign link the mobile nodes attach to
-  std::optional<Interface> upstream;  // towards the home agents (routing does the rest)
+  Interface visited;                                 // the foreign link the mobile nodes attach to
+  std::optional<Interface> upstream;                 // towards the home agents (routing does the rest)
   std::vector<Tins::IPv4Address> care_of_addresses;  // advertised; the first is used for co-located (D) relays
   AdvertisementConfig advertisement;
   uint16_t max_registration_lifetime = 1800;  // advertised as Registration Lifetime; longer requests get 69
   uint32_t pending_timeout_ms = 7000;         // 3.7.1 "MAY delete ... pending for more than 7 seconds" -> 78
   size_t max_pending = 5;                     // 3.7.1 "typically 5" -> 66
   ReverseTunnelling reverse_tunnelling = ReverseTunnelling::Offered;
-  bool encapsulating_delivery = true;         // RFC 3024 3.3 Encapsulating Delivery Style
+  bool encapsulating_delivery = true;  // RFC 3024 3.3 Encapsulating Delivery Style
   std::vector<std::string> encapsulations = {"ip-in-ip"};
   std::vector<MobileNodeSa> mobile_node_sas;
   std::vector<HomeAgentSa> home_agent_sas;

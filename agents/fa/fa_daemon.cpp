@@ -36,7 +36,7 @@ using std::chrono::steady_clock;
 using namespace std::chrono_literals;
 
 constexpr int kMaxPerWake = 64;
-constexpr auto kLinkSourceMemory = 10s;  // how long a frame's link-layer source is kept for its datagram
+constexpr auto kLinkSourceMemory = 10s;            // how long a frame's link-layer source is kept for its datagram
 const Tins::IPv4Address kAllRouters{"224.0.0.2"};  // RFC 1256 solicitations may go here too
 
 // Every address configured on the host's interfaces: name -> addresses.
@@ -111,7 +111,7 @@ class FaDaemon {
   void open_data_plane();
   void on_udp(short revents);
   void on_link();
-  void on_tunnel_socket();
+  void on_tunnel_socket(RawIpSocket& socket);
   void on_tun(short revents);
   void on_timer();
   void handle(const Outcome& o, const std::string& prefix);
@@ -121,6 +121,12 @@ class FaDaemon {
   void sync_diversions();
   void remove_diversions();
   std::optional<steady_clock::time_point> next_deadline() const;
+  std::string encapsulation_list() const {
+    std::string out;
+    for (EncapsulationType t : data_plane_.encapsulations())
+      out += (out.empty() ? "" : ",") + std::string(encapsulation_name(t));
+    return out;
+  }
   std::string handle_control(std::string_view line);
   void fail(const std::string& why);
 
@@ -141,10 +147,10 @@ class FaDaemon {
   // Data plane.
   std::unique_ptr<TunDevice> tun_;
   std::unique_ptr<RouteControl> routes_;
-  std::unique_ptr<RawIpSocket> ipip_;
-  std::unique_ptr<ArpSocket> arp_;          // fault fa-arp-for-visitor only
-  std::unique_ptr<RawIpSocket> icmp_;       // fault fa-icmp-unreachable-for-non-visitor only
-  std::set<uint32_t> diverted_;             // host-order home addresses with a rule into the tunnel device
+  std::map<EncapsulationType, std::unique_ptr<RawIpSocket>> tunnels_;  // one raw socket per offered encapsulation
+  std::unique_ptr<ArpSocket> arp_;                                     // fault fa-arp-for-visitor only
+  std::unique_ptr<RawIpSocket> icmp_;                                  // fault fa-icmp-unreachable-for-non-visitor only
+  std::set<uint32_t> diverted_;  // host-order home addresses with a rule into the tunnel device
   // Link-layer source of recent registration datagrams: (host-order IP source, UDP source port) -> address, time.
   std::map<std::pair<uint32_t, uint16_t>, std::pair<MacAddress, steady_clock::time_point>> link_sources_;
 };
@@ -162,12 +168,21 @@ void FaDaemon::open_data_plane() {
   const std::string err = routes_->replace_route(Ipv4Prefix{}, tun_->ifindex(), std::nullopt, d.table);
   if (!err.empty()) throw std::runtime_error("default route into " + d.tunnel_device + ": " + err);
   // Not bound: forward tunnels arrive at any care-of address, Encapsulating Delivery packets at the agent's address.
-  ipip_ = std::make_unique<RawIpSocket>(kProtoIpInIp);
+  for (EncapsulationType t : data_plane_.encapsulations()) {
+    tunnels_[t] = std::make_unique<RawIpSocket>(static_cast<uint8_t>(t));
+  }
   if (faults_.has(Fault::FaArpForVisitor)) arp_ = std::make_unique<ArpSocket>(config_.visited.name);
   if (faults_.has(Fault::FaIcmpUnreachableForNonVisitor)) icmp_ = std::make_unique<RawIpSocket>(kProtoIcmp);
   loop_.add(tun_->fd(), POLLIN, [this](short revents) { on_tun(revents); });
-  loop_.add(ipip_->fd(), POLLIN, [this](short) { on_tunnel_socket(); });
-  if (icmp_) loop_.add(icmp_->fd(), POLLIN, [this](short) { while (icmp_->receive()) {} });  // send-only
+  for (auto& [t, socket] : tunnels_) {
+    RawIpSocket* s = socket.get();
+    loop_.add(s->fd(), POLLIN, [this, s](short) { on_tunnel_socket(*s); });
+  }
+  if (icmp_)
+    loop_.add(icmp_->fd(), POLLIN, [this](short) {
+      while (icmp_->receive()) {
+      }
+    });  // send-only
   std::ifstream forwarding("/proc/sys/net/ipv4/ip_forward");
   int on = 0;
   if (forwarding >> on && on == 0) {
@@ -176,8 +191,8 @@ void FaDaemon::open_data_plane() {
 }
 
 void FaDaemon::send(const OutgoingMessage& m) {
-  const std::string route = m.source.to_string() + ":" + std::to_string(m.source_port) + " -> " +
-                            m.destination.to_string();
+  const std::string route =
+      m.source.to_string() + ":" + std::to_string(m.source_port) + " -> " + m.destination.to_string();
   if (!m.to_mobile_node) {
     const int err = udp_->send(m.payload, m.source, m.destination);
     log_.line(std::string(err ? "tx-failed " : "tx ") + route + " " + m.summary +
@@ -232,8 +247,8 @@ void FaDaemon::on_link() {
       link_sources_[{to_host(h->source), sport}] = {f->link_source, steady_clock::now()};
     } else if (h->protocol == kProtoIcmp && !payload.empty() && payload[0] == 10) {
       const std::string what = advertiser_.on_solicitation(payload, h->source, f->link_source, steady_clock::now());
-      log_.line("rx solicitation " + h->source.to_string() + " -> " + h->destination.to_string() + " ttl=" +
-                std::to_string(h->ttl) + " from " + mac_to_string(f->link_source) + " => " + what);
+      log_.line("rx solicitation " + h->source.to_string() + " -> " + h->destination.to_string() +
+                " ttl=" + std::to_string(h->ttl) + " from " + mac_to_string(f->link_source) + " => " + what);
     }
   }
 }
@@ -242,9 +257,9 @@ void FaDaemon::on_udp(short revents) {
   if (revents & POLLERR) {
     while (auto e = udp_->receive_error()) {
       auto o = fa_.on_icmp_error(e->payload, e->destination.address, e->icmp_type, e->icmp_code, steady_clock::now());
-      const std::string about = "icmp-error type=" + std::to_string(e->icmp_type) + " code=" +
-                                std::to_string(e->icmp_code) + " from " + e->offender.to_string() + " about " +
-                                e->destination.to_string() + " ";
+      const std::string about = "icmp-error type=" + std::to_string(e->icmp_type) +
+                                " code=" + std::to_string(e->icmp_code) + " from " + e->offender.to_string() +
+                                " about " + e->destination.to_string() + " ";
       if (o) {
         handle(*o, about);
       } else {
@@ -270,8 +285,8 @@ void FaDaemon::on_udp(short revents) {
     rx.on_visited_link = d->ifindex == visited_ifindex_;
     auto ls = link_sources_.find({to_host(d->source.address), d->source.port});
     if (rx.on_visited_link && ls != link_sources_.end()) rx.link_source = ls->second.first;
-    const std::string prefix = "rx " + route + " ttl=" + std::to_string(d->ttl) + " len=" +
-                               std::to_string(d->payload.size()) +
+    const std::string prefix = "rx " + route + " ttl=" + std::to_string(d->ttl) +
+                               " len=" + std::to_string(d->payload.size()) +
                                (rx.link_source ? " from " + mac_to_string(*rx.link_source) : std::string()) + " ";
     try {
       handle(fa_.on_datagram(d->payload, rx, steady_clock::now()), prefix);
@@ -301,7 +316,15 @@ void FaDaemon::carry_out(const Forwarding& f) {
       break;
     }
     case Forwarding::Action::Tunnel: {
-      const int err = ipip_->send(f.packet, f.outer_destination, f.outer_source);
+      const Encapsulation& e = data_plane_.encapsulation(f.encapsulation);
+      std::string why;
+      auto payload = e.encapsulate(f.packet, {f.outer_source, f.outer_destination}, &why);
+      if (!payload) {
+        log_.line("data " + f.why + " FAILED: cannot encapsulate: " + why);
+        break;
+      }
+      const int err =
+          tunnels_.at(f.encapsulation)->send(*payload, f.outer_destination, f.outer_source, e.outer_ttl(f.packet));
       log_.line("data " + f.why + (err ? std::string(" FAILED: ") + std::strerror(err) : ""));
       break;
     }
@@ -317,12 +340,13 @@ void FaDaemon::carry_out(const Forwarding& f) {
   }
 }
 
-void FaDaemon::on_tunnel_socket() {
+void FaDaemon::on_tunnel_socket(RawIpSocket& socket) {
   for (int i = 0; i < kMaxPerWake; ++i) {
-    auto p = ipip_->receive();
+    auto p = socket.receive();
     if (!p) return;
     if (p->truncated) {
-      log_.line("data ip-in-ip from " + p->source.to_string() + ": truncated, discarded");
+      log_.line("data protocol " + std::to_string(socket.protocol()) + " from " + p->source.to_string() +
+                ": truncated, discarded");
       continue;
     }
     carry_out(data_plane_.from_tunnel(p->bytes, fa_.visitors()));
@@ -437,11 +461,11 @@ int FaDaemon::run() {
   std::string coas;
   for (const auto& a : config_.care_of_addresses) coas += (coas.empty() ? "" : ",") + a.to_string();
   log_.line("ready: role=fa visited=" + config_.visited.name + " " + config_.visited.address.to_string() + " (" +
-            mac_to_string(link_->mac()) + ") care_of_addresses=" + coas + " port=" +
-            std::to_string(kRegistrationPort) + " advertisement_interval_ms=" +
-            std::to_string(advertiser_.nominal_interval_ms()) + " max_registration_lifetime=" +
-            std::to_string(config_.max_registration_lifetime) + " data_plane=" +
+            mac_to_string(link_->mac()) + ") care_of_addresses=" + coas + " port=" + std::to_string(kRegistrationPort) +
+            " advertisement_interval_ms=" + std::to_string(advertiser_.nominal_interval_ms()) +
+            " max_registration_lifetime=" + std::to_string(config_.max_registration_lifetime) + " data_plane=" +
             (tun_ ? tun_->name() + " table " + std::to_string(config_.data_plane->table) : std::string("off")) +
+            " encapsulations=" + encapsulation_list() +
             " control_socket=" + (config_.control_socket ? *config_.control_socket : "-") +
             " faults=" + (fault_list.empty() ? "-" : fault_list));
   if (!loop_.run()) {

@@ -2,9 +2,9 @@
 
 #include <algorithm>
 
-#include "agents/common/ip_in_ip.h"
 #include "agents/common/ipv4_packet.h"
 #include "harness/wire/checksum.h"
+#include "harness/wire/registration_request.h"
 
 namespace mipvpn::agents::fa {
 namespace {
@@ -14,7 +14,7 @@ std::string flow(const Ipv4Header& h) { return h.source.to_string() + " -> " + h
 // A reverse tunnel through this agent: T set and no co-located care-of address (with D the mobile node tunnels to
 // its home agent itself, RFC 3024 4.1.2).
 bool reverse_tunnelled_here(const Visitor& v) {
-  return v.registration.reverse_tunnel && (v.registration.flags & 0x20) == 0;
+  return v.registration.reverse_tunnel && (v.registration.flags & wire::RegistrationRequest::kFlagD) == 0;
 }
 
 Forwarding drop(std::string why) {
@@ -36,12 +36,24 @@ std::vector<uint8_t> host_unreachable(std::span<const uint8_t> offending, const 
 
 }  // namespace
 
+FaDataPlane::FaDataPlane(FaConfig config, FaultSet faults) : config_(std::move(config)), faults_(faults) {
+  encapsulations_[EncapsulationType::IpInIp] = make_encapsulation(EncapsulationType::IpInIp);
+  for (const std::string& name : config_.encapsulations) {
+    if (auto t = encapsulation_by_name(name)) encapsulations_[*t] = make_encapsulation(*t);
+  }
+}
+
+std::vector<EncapsulationType> FaDataPlane::encapsulations() const {
+  std::vector<EncapsulationType> out;
+  for (const auto& [t, e] : encapsulations_) out.push_back(t);
+  return out;
+}
+
 bool FaDataPlane::diverts(const Visitor& v) const {
   if (!reverse_tunnelled_here(v) || faults_.has(Fault::FaNoReverseTunnel)) return false;
   // RFC 3024 5.2.1: an Encapsulating Delivery visitor's plain packets are forwarded normally, so they are not
   // diverted; the fault diverts them too.
-  return v.registration.delivery == DeliveryStyle::Direct ||
-         faults_.has(Fault::FaReverseTunnelPlainFromEncapsulating);
+  return v.registration.delivery == DeliveryStyle::Direct || faults_.has(Fault::FaReverseTunnelPlainFromEncapsulating);
 }
 
 Tins::IPv4Address FaDataPlane::reverse_tunnel_source(const Visitor& v) const {
@@ -58,8 +70,9 @@ Forwarding FaDataPlane::deliver(std::vector<uint8_t> inner, const Visitor& v, co
   // "A foreign agent MUST NOT use broadcast ARP for a mobile node's MAC address on a foreign network. It may obtain
   // the MAC address by copying the information from an Agent Solicitation or a Registration Request" (4.2.2).
   if (!v.registration.link_address) {
-    return drop(context + ": visitor " + hoa.to_string() + " has no known link-layer address, and no broadcast ARP "
-                          "for it (RFC 5944 4.2.2)");
+    return drop(context + ": visitor " + hoa.to_string() +
+                " has no known link-layer address, and no broadcast ARP "
+                "for it (RFC 5944 4.2.2)");
   }
   // RFC 2003 3.1: "If, after decapsulation, the decapsulator forwards the datagram to one of its network
   // interfaces, it will decrement the TTL as a result of doing normal IP forwarding."
@@ -84,21 +97,28 @@ Forwarding FaDataPlane::tunnel(std::vector<uint8_t> inner, const Visitor& v, con
   // "IP Destination Address: Copied from the Home Agent field within the most recent successful Registration
   // Reply" (RFC 3024 5.1.2, 5.2.2).
   f.outer_destination = v.home_agent;
-  f.why = context + ": reverse tunnel " + f.outer_source.to_string() + " -> " + f.outer_destination.to_string() +
-          " (RFC 3024 " + (v.registration.delivery == DeliveryStyle::Direct ? "5.1.2" : "5.2.2") + ")";
+  // "Encapsulation is done according to what was negotiated for the forward tunnel" (RFC 3024 3.3).
+  f.encapsulation = v.registration.encapsulation;
+  f.why = context + ": reverse tunnel " + std::string(encapsulation_name(f.encapsulation)) + " " +
+          f.outer_source.to_string() + " -> " + f.outer_destination.to_string() + " (RFC 3024 " +
+          (v.registration.delivery == DeliveryStyle::Direct ? "5.1.2" : "5.2.2") + ")";
   return f;
 }
 
 Forwarding FaDataPlane::from_tunnel(std::span<const uint8_t> packet, const VisitorList& visitors) const {
   std::string why;
   const auto outer = parse_ipv4_header(packet, &why);
-  if (!outer) return drop("IP-in-IP packet with a bad outer header: " + why);
-  const std::string context = "ip-in-ip " + flow(*outer);
+  if (!outer) return drop("tunnelled packet with a bad outer header: " + why);
+  const auto type = encapsulation_by_protocol(outer->protocol);
+  auto method = type ? encapsulations_.find(*type) : encapsulations_.end();
+  if (method == encapsulations_.end()) {
+    return drop("protocol " + std::to_string(outer->protocol) + " " + flow(*outer) + ": encapsulation not offered");
+  }
+  const std::string context = std::string(encapsulation_name(*type)) + " " + flow(*outer);
   if (outer->more_fragments() || outer->fragment_offset() != 0) {
     return drop(context + ": fragment (the kernel reassembles before raw delivery; not expected)");
   }
-  const IpInIpEncapsulation ipip;
-  auto inner = ipip.decapsulate(ipv4_payload(packet, *outer), {outer->source, outer->destination}, &why);
+  auto inner = method->second->decapsulate(ipv4_payload(packet, *outer), {outer->source, outer->destination}, &why);
   if (!inner) return drop(context + ": " + why);
   const auto ih = parse_ipv4_header(*inner, &why);
   if (!ih) return drop(context + ": bad inner header: " + why);
@@ -107,10 +127,16 @@ Forwarding FaDataPlane::from_tunnel(std::span<const uint8_t> packet, const Visit
   // Encapsulating Delivery Style (RFC 3024 5.2.1): "it receives an encapsulated packet and after verifying that it
   // was sent by the mobile node, it: decapsulates to recover the inner packet, re-encapsulates, and sends it to the
   // home agent."
-  if (const Visitor* v = visitors.find_visitor(outer->source); v != nullptr && config_.is_own_address(outer->destination)) {
+  if (const Visitor* v = visitors.find_visitor(outer->source);
+      v != nullptr && config_.is_own_address(outer->destination)) {
     if (!reverse_tunnelled_here(*v) || v->registration.delivery != DeliveryStyle::Encapsulating) {
       return drop(inner_flow + ": visitor " + outer->source.to_string() +
                   " did not register the Encapsulating Delivery Style (RFC 3024 5.2)");
+    }
+    // "Default is 4 (IP in IP), but other methods of encapsulation MAY be used as negotiated at registration time"
+    // (RFC 3024 5.2.2).
+    if (*type != EncapsulationType::IpInIp && *type != v->registration.encapsulation) {
+      return drop(inner_flow + ": " + std::string(encapsulation_name(*type)) + " was not negotiated (RFC 3024 5.2.2)");
     }
     if (ih->source != outer->source) {
       return drop(inner_flow + ": inner source is not the visitor's home address (RFC 3024 5.2.1)");

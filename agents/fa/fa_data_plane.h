@@ -2,6 +2,8 @@
 // IP-in-IP socket or from the tunnel device and the visitor list, what to send where. The daemon carries them out.
 #pragma once
 
+#include <map>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -10,6 +12,7 @@
 #include <tins/ip_address.h>
 
 #include "agents/common/arp_packet.h"
+#include "agents/common/encapsulation.h"
 #include "agents/common/faults.h"
 #include "agents/fa/fa_config.h"
 #include "agents/fa/visitor_list.h"
@@ -29,6 +32,7 @@ struct Forwarding {
   MacAddress link_destination{};
   Tins::IPv4Address outer_source;
   Tins::IPv4Address outer_destination;
+  EncapsulationType encapsulation = EncapsulationType::IpInIp;  // Tunnel: the visitor's (RFC 3024 3.4 symmetry)
   // Faults only: a broadcast ARP Request for this address before the delivery, an ICMP message to send.
   std::optional<Tins::IPv4Address> arp_request_for;
   struct Icmp {
@@ -41,10 +45,15 @@ struct Forwarding {
 
 class FaDataPlane {
  public:
-  FaDataPlane(FaConfig config, FaultSet faults) : config_(std::move(config)), faults_(faults) {}
+  FaDataPlane(FaConfig config, FaultSet faults);
 
-  // A whole packet (outer header first) from the raw protocol-4 socket: a forward tunnel from a home agent to a
-  // care-of address, or a mobile node's Encapsulating Delivery Style packet to this agent.
+  // The encapsulations the agent offers (IP-in-IP first): one raw socket each.
+  std::vector<EncapsulationType> encapsulations() const;
+  const Encapsulation& encapsulation(EncapsulationType t) const { return *encapsulations_.at(t); }
+
+  // A whole packet (outer header first) from the raw socket of an offered encapsulation's protocol (4, 47, 55): a
+  // forward tunnel from a home agent to a care-of address, or a mobile node's Encapsulating Delivery Style packet
+  // to this agent.
   Forwarding from_tunnel(std::span<const uint8_t> packet, const VisitorList& visitors) const;
   // A packet the kernel routed into the tunnel device: from a Direct Delivery Style visitor (RFC 3024 5.1).
   Forwarding from_tun(std::span<const uint8_t> packet, const VisitorList& visitors) const;
@@ -58,6 +67,7 @@ class FaDataPlane {
 
   FaConfig config_;
   FaultSet faults_;
+  std::map<EncapsulationType, std::unique_ptr<Encapsulation>> encapsulations_;
 };
 
 }  // namespace mipvpn::agents::fa

@@ -102,10 +102,14 @@ std::string sa_text(std::string_view what, uint32_t spi) {
 
 std::string_view verdict_name(Verdict v) {
   switch (v) {
-    case Verdict::Relayed: return "relayed";
-    case Verdict::Denied: return "denied";
-    case Verdict::Discarded: return "discarded";
-    case Verdict::Expired: return "expired";
+    case Verdict::Relayed:
+      return "relayed";
+    case Verdict::Denied:
+      return "denied";
+    case Verdict::Discarded:
+      return "discarded";
+    case Verdict::Expired:
+      return "expired";
   }
   return "?";
 }
@@ -275,13 +279,14 @@ Outcome ForeignAgent::on_request(std::span<const uint8_t> payload, const Receive
     return denied(wire::kFaPoorlyFormedRequest, "no Mobile-Home Authentication Extension (RFC 5944 3.6.1.3)");
   }
   if (ext.delivery_style != nullptr && !wire::EncapsulatingDeliveryStyleExtension::from(*ext.delivery_style)) {
-    return denied(wire::kFaPoorlyFormedRequest,
-                  "Encapsulating Delivery Style Extension with Length " +
-                      std::to_string(ext.delivery_style->body.size()) + " (RFC 3024 3.3 says 0)");
+    return denied(wire::kFaPoorlyFormedRequest, "Encapsulating Delivery Style Extension with Length " +
+                                                    std::to_string(ext.delivery_style->body.size()) +
+                                                    " (RFC 3024 3.3 says 0)");
   }
   if (ext.delivery_style != nullptr && !req.t()) {
-    return denied(wire::kFaPoorlyFormedRequest, "Encapsulating Delivery Style Extension without the T bit "
-                                                "(\"MUST NOT be included if the 'T' bit is not set\", RFC 3024 3.3)");
+    return denied(wire::kFaPoorlyFormedRequest,
+                  "Encapsulating Delivery Style Extension without the T bit "
+                  "(\"MUST NOT be included if the 'T' bit is not set\", RFC 3024 3.3)");
   }
   if (ext.delivery_style_before_mn_ha) {
     return denied(wire::kFaPoorlyFormedRequest,
@@ -316,16 +321,16 @@ Outcome ForeignAgent::on_request(std::span<const uint8_t> payload, const Receive
   }
   // B: "The foreign agent will not accept registrations from additional mobile nodes" (2.1.1).
   if (config_.busy() && !list_.knows(hoa)) {
-    return denied(wire::kFaInsufficientResources, "busy (B advertised) and " + hoa.to_string() +
-                                                      " is no visitor yet (RFC 5944 2.1.1)");
+    return denied(wire::kFaInsufficientResources,
+                  "busy (B advertised) and " + hoa.to_string() + " is no visitor yet (RFC 5944 2.1.1)");
   }
   // "If the Request is being denied because the requested Lifetime is too long, the foreign agent sets the Lifetime
   // in the Reply to the maximum Lifetime value it is willing to accept in any Registration Request, and sets the
   // Code field to 69" (3.7.2.3).
   if (req.lifetime() > config_.max_registration_lifetime) {
     if (!faults_.has(Fault::FaLifetimeTooLongWrongLifetime)) d.lifetime = config_.max_registration_lifetime;
-    const uint8_t code = faults_.has(Fault::FaLifetimeTooLongWrongCode) ? wire::kFaPoorlyFormedRequest
-                                                                        : wire::kFaLifetimeTooLong;
+    const uint8_t code =
+        faults_.has(Fault::FaLifetimeTooLongWrongCode) ? wire::kFaPoorlyFormedRequest : wire::kFaLifetimeTooLong;
     return denied(code, "Lifetime " + std::to_string(req.lifetime()) + " above the maximum " +
                             std::to_string(config_.max_registration_lifetime) + " (RFC 5944 3.7.2.3)");
   }
@@ -356,9 +361,9 @@ Outcome ForeignAgent::on_request(std::span<const uint8_t> payload, const Receive
     // "The foreign agent MUST verify that the TTL field of the IP header is set to 255. Otherwise, it MUST reject
     // the registration with code 76 (mobile node too distant)."
     if (rx.ttl != kRequiredTtl && !faults_.has(Fault::FaSkipTtlCheck)) {
-      return denied(wire::kFaMobileNodeTooDistant,
-                    "T set and IP TTL " + (rx.ttl < 0 ? std::string("unknown") : std::to_string(rx.ttl)) +
-                        " is not 255 (RFC 3024 4.2.1)");
+      return denied(wire::kFaMobileNodeTooDistant, "T set and IP TTL " +
+                                                       (rx.ttl < 0 ? std::string("unknown") : std::to_string(rx.ttl)) +
+                                                       " is not 255 (RFC 3024 4.2.1)");
     }
   } else if (config_.reverse_tunnelling == ReverseTunnelling::Mandatory) {
     // "The foreign agent MAY reject Registration Requests without the 'T' bit set by denying them with code 75".
@@ -383,6 +388,12 @@ Outcome ForeignAgent::on_request(std::span<const uint8_t> payload, const Receive
   r.flags = req.flags();
   r.reverse_tunnel = req.t();
   r.delivery = delivery;
+  // As the reference home agent picks it: G before M when both are asked for (RFC 5944 4.1).
+  if (!req.d() && req.g()) {
+    r.encapsulation = EncapsulationType::Gre;
+  } else if (!req.d() && req.m()) {
+    r.encapsulation = EncapsulationType::Minimal;
+  }
   r.mn_fa_spi = mn_fa_spi;
   r.relayed = now;
   r.timeout = now + milliseconds(config_.pending_timeout_ms);
@@ -394,8 +405,8 @@ Outcome ForeignAgent::on_request(std::span<const uint8_t> payload, const Receive
   // "The foreign agent MAY configure a maximum number of pending registrations that it is willing to maintain
   // (typically 5). Additional registrations SHOULD then be rejected by the foreign agent with Code 66" (3.7.1).
   if (list_.pending_count() >= config_.max_pending && !faults_.has(Fault::FaPendingLimitIgnored)) {
-    return denied(wire::kFaInsufficientResources, std::to_string(list_.pending_count()) +
-                                                      " registrations pending, the maximum (RFC 5944 3.7.1)");
+    return denied(wire::kFaInsufficientResources,
+                  std::to_string(list_.pending_count()) + " registrations pending, the maximum (RFC 5944 3.7.1)");
   }
 
   // The relayed request (3.7.2.2): "The foreign agent MUST NOT modify any of the fields beginning with the fixed
@@ -648,8 +659,7 @@ std::vector<Outcome> ForeignAgent::expire(TimePoint now) {
   std::erase_if(last_denial_, [&](const auto& kv) { return now - kv.second >= kDenialGap; });
   VisitorList::Expired e = list_.expire(now);
   auto describe = [](const Registration& r) {
-    return "HoA=" + r.home_address.to_string() + " HA=" + r.home_agent.to_string() + " id=" +
-           hex64(r.identification);
+    return "HoA=" + r.home_address.to_string() + " HA=" + r.home_agent.to_string() + " id=" + hex64(r.identification);
   };
   for (const Registration& r : e.pending_lifetime_ended) {
     Outcome o;
@@ -732,6 +742,7 @@ nlohmann::json ForeignAgent::visitors_json(TimePoint now) const {
                           {"identification", r.identification},
                           {"lifetime_requested", r.lifetime_requested},
                           {"reverse_tunnel", r.reverse_tunnel},
+                          {"encapsulation", std::string(encapsulation_name(r.encapsulation))},
                           {"delivery_style", r.delivery == DeliveryStyle::Direct ? "direct" : "encapsulating"}};
   };
   nlohmann::json visitors = nlohmann::json::array();

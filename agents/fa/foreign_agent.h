@@ -22,8 +22,8 @@ namespace mipvpn::agents::fa {
 
 inline constexpr uint16_t kRegistrationPort = 434;
 inline const Tins::IPv4Address kAllMobilityAgents{"224.0.0.11"};  // "All Agents Multicast" (RFC 5944 2.3, 3.7.2.3)
-inline constexpr uint8_t kRequiredTtl = 255;                       // RFC 3024 4.2.1
-inline constexpr std::chrono::milliseconds kDenialGap{1000};       // one denial per second per mobile node (3.7.2)
+inline constexpr uint8_t kRequiredTtl = 255;                      // RFC 3024 4.2.1
+inline constexpr std::chrono::milliseconds kDenialGap{1000};      // one denial per second per mobile node (3.7.2)
 
 // What the daemon knows about a received UDP datagram.
 struct Received {

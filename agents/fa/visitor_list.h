@@ -11,6 +11,7 @@
 #include <tins/ip_address.h>
 
 #include "agents/common/arp_packet.h"
+#include "agents/common/encapsulation.h"
 
 namespace mipvpn::agents::fa {
 
@@ -31,26 +32,29 @@ struct Registration {
   uint16_t lifetime_requested = 0;
   // Also needed to serve the mobile node.
   Tins::IPv4Address home_address;
-  Tins::IPv4Address care_of_address;       // Care-of Address field
-  Tins::IPv4Address relay_source;          // the offered care-of address the request was relayed from
-  Tins::IPv4Address reply_source;          // IP source of replies to the mobile node (3.7.2.3)
-  uint8_t flags = 0;                       // S B D M G r T x
-  bool reverse_tunnel = false;             // T requested (RFC 3024 3.2)
+  Tins::IPv4Address care_of_address;  // Care-of Address field
+  Tins::IPv4Address relay_source;     // the offered care-of address the request was relayed from
+  Tins::IPv4Address reply_source;     // IP source of replies to the mobile node (3.7.2.3)
+  uint8_t flags = 0;                  // S B D M G r T x
+  bool reverse_tunnel = false;        // T requested (RFC 3024 3.2)
   DeliveryStyle delivery = DeliveryStyle::Direct;
-  std::optional<uint32_t> mn_fa_spi;       // MN-FA security association in use
+  // The forward tunnel's encapsulation as the home agent will choose it from M and G; the reverse tunnel uses the
+  // same ("Forward and reverse tunnels are symmetric", RFC 3024 3.4).
+  EncapsulationType encapsulation = EncapsulationType::IpInIp;
+  std::optional<uint32_t> mn_fa_spi;  // MN-FA security association in use
   bool fa_ha_appended = false;
   TimePoint relayed{};
-  TimePoint timeout{};                     // pending: reject with 78 at this time (3.7.1)
-  std::optional<TimePoint> lifetime_end;   // pending: deleted silently at this time (3.7.2.2)
+  TimePoint timeout{};                    // pending: reject with 78 at this time (3.7.1)
+  std::optional<TimePoint> lifetime_end;  // pending: deleted silently at this time (3.7.2.2)
 };
 
 // A current registration: the request accepted by the home agent.
 struct Visitor {
   Registration registration;
-  Tins::IPv4Address home_agent;   // Home Agent field of the accepting reply (RFC 3024 5.1.2 reverse tunnel end)
-  uint16_t lifetime_granted = 0;  // as in the reply
-  uint16_t lifetime = 0;          // what the foreign agent times: min(granted, max_registration_lifetime)
-  TimePoint started{};            // when the reply was relayed (3.7.3.2)
+  Tins::IPv4Address home_agent;      // Home Agent field of the accepting reply (RFC 3024 5.1.2 reverse tunnel end)
+  uint16_t lifetime_granted = 0;     // as in the reply
+  uint16_t lifetime = 0;             // what the foreign agent times: min(granted, max_registration_lifetime)
+  TimePoint started{};               // when the reply was relayed (3.7.3.2)
   std::optional<TimePoint> expires;  // nullopt: never (fault fa-visitor-never-expires)
 };
 

@@ -62,8 +62,8 @@ TEST_F(AdvertiserTest, FirstAdvertisementGoesOutAtStartWithTheConfiguredFields) 
   EXPECT_EQ(m.sequence_number(), 0) << "0 after booting (2.3.2)";
   EXPECT_EQ(m.registration_lifetime(), 600) << "the longest lifetime the agent accepts";
   EXPECT_EQ(m.agent_flags(), AgentAdvertisement::kFlagF | AgentAdvertisement::kFlagT);
-  EXPECT_EQ(m.care_of_addresses(), (std::vector<Tins::IPv4Address>{Tins::IPv4Address(kVisited),
-                                                                    Tins::IPv4Address(kCoA2)}));
+  EXPECT_EQ(m.care_of_addresses(),
+            (std::vector<Tins::IPv4Address>{Tins::IPv4Address(kVisited), Tins::IPv4Address(kCoA2)}));
   EXPECT_FALSE(m.prefix_lengths());
   EXPECT_TRUE(wire::validate(m).empty());
 }
@@ -189,8 +189,7 @@ TEST_F(AdvertiserTest, InvalidSolicitationsAreIgnored) {
   EXPECT_NE(adv_.on_solicitation(solicitation(1), Tins::IPv4Address(kHoA), kMnMac, now_).find("ignored"),
             std::string::npos);
   const std::vector<uint8_t> shortish = {10, 0, 0xf5, 0xff};
-  EXPECT_NE(adv_.on_solicitation(shortish, Tins::IPv4Address(kHoA), kMnMac, now_).find("ignored"),
-            std::string::npos);
+  EXPECT_NE(adv_.on_solicitation(shortish, Tins::IPv4Address(kHoA), kMnMac, now_).find("ignored"), std::string::npos);
   EXPECT_FALSE(adv_.next_deadline());
   EXPECT_TRUE(adv_.due(now_).empty());
 }

@@ -117,7 +117,8 @@ TEST(FaConfig, ErrorsNameTheFileThePointerAndTheExpectation) {
       {"/advertisement/colour", "blue", "/advertisement/colour", "unknown member"},
       {"/max_registration_lifetime", 0u, "/max_registration_lifetime", "1 to 65535"},
       {"/reverse_tunnelling", "yes", "/reverse_tunnelling", "\"offered\""},
-      {"/encapsulations", nlohmann::json::array({"ip-in-ip", "gre"}), "/encapsulations/1", "not implemented"},
+      {"/encapsulations", nlohmann::json::array({"ip-in-ip", "ppp"}), "/encapsulations/1", "\"minimal\""},
+      {"/encapsulations", nlohmann::json::array({"gre"}), "/encapsulations", "mandatory"},
       {"/security_associations/mobile_nodes/0/spi", 255u, "/security_associations/mobile_nodes/0/spi", "256"},
       {"/security_associations/home_agents/0/key", "xyz", "/security_associations/home_agents/0/key", "hex"},
       {"/security_associations/home_agents/0/algorithm", "sha1", "/security_associations/home_agents/0/algorithm",
@@ -132,6 +133,17 @@ TEST(FaConfig, ErrorsNameTheFileThePointerAndTheExpectation) {
     EXPECT_EQ(e.path, c.error_path) << c.pointer << ": " << e.to_string();
     EXPECT_NE(e.expected.find(c.expected_fragment), std::string::npos) << c.pointer << ": " << e.to_string();
   }
+}
+
+TEST(FaConfig, OfferedEncapsulationsSetMAndG) {
+  nlohmann::json j = good();
+  j["encapsulations"] = {"ip-in-ip", "minimal", "gre"};
+  j["advertisement"].erase("flags");
+  const FaConfig c = parse_fa_config(j, "fa.json");
+  EXPECT_EQ(c.advertisement.flags, AgentAdvertisement::kFlagF | AgentAdvertisement::kFlagT |
+                                       AgentAdvertisement::kFlagM | AgentAdvertisement::kFlagG);
+  j["advertisement"]["flags"] = {"F", "T", "G"};
+  EXPECT_EQ(error_of(j).path, "/advertisement/flags") << "M missing while minimal is offered";
 }
 
 TEST(FaConfig, DuplicatesAreErrors) {

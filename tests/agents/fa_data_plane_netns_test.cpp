@@ -53,7 +53,8 @@ class FaDataPlane : public FaNetns {
   void SetUp() override {
     FaNetns::SetUp();
     if (IsSkipped()) return;
-    for (const char* k : {"net.ipv4.conf.all.rp_filter=0", "net.ipv4.conf.default.rp_filter=0"}) run(ha_, {"sysctl", "-qw", k});
+    for (const char* k : {"net.ipv4.conf.all.rp_filter=0", "net.ipv4.conf.default.rp_filter=0"})
+      run(ha_, {"sysctl", "-qw", k});
     home_ = std::make_unique<net::SegmentCapture>(cn_, "h-cn", (dir_ / "home.pcapng").string());
   }
   nlohmann::json with_data_plane(nlohmann::json patch = nlohmann::json::object()) {
@@ -107,9 +108,8 @@ TEST_F(FaDataPlane, CorrespondentPingsTheMobileNodeThroughHomeAgentAndForeignAge
   const uint64_t up = upstream_->frame_count(), vis = visited_->frame_count();
   ASSERT_TRUE(ping()) << log_text("fa") << log_text("ha");
   // HA -> FA: IP-in-IP from the home agent to the care-of address, the echo request inside.
-  auto tunnelled = next(*upstream_, up, [](const FrameView& v) {
-    return is_ipip(v, kHa, kFa) && inner_is_echo(v, 8, kCn, kHome);
-  });
+  auto tunnelled =
+      next(*upstream_, up, [](const FrameView& v) { return is_ipip(v, kHa, kFa) && inner_is_echo(v, 8, kCn, kHome); });
   ASSERT_TRUE(tunnelled);
   const uint8_t inner_ttl = inner_of(FrameView{*tunnelled})->ttl;
   // FA -> MN: the decapsulated request to the mobile node's link-layer address (4.2.2), TTL one lower (RFC 2003).
@@ -120,7 +120,8 @@ TEST_F(FaDataPlane, CorrespondentPingsTheMobileNodeThroughHomeAgentAndForeignAge
   EXPECT_EQ(FrameView{*delivered}.header()->ttl, inner_ttl - 1);
   // MN -> CN without T: plainly routed by the FA, its default router (4.2.2).
   EXPECT_TRUE(next(*upstream_, up, [](const FrameView& v) { return is_echo(v, 0, kHome, kCn); }));
-  EXPECT_FALSE(next(*upstream_, up, [](const FrameView& v) { return is_ipip(v, kFa, kHa); }, 10ms));
+  EXPECT_FALSE(next(
+      *upstream_, up, [](const FrameView& v) { return is_ipip(v, kFa, kHa); }, 10ms));
   for (const net::Frame& f : visited_->frames(vis)) {
     auto arp = FrameView{f}.arp();
     EXPECT_FALSE(arp && arp->target_ip == kHome) << "\"MUST NOT use broadcast ARP for a mobile node's MAC\"";
@@ -134,11 +135,11 @@ TEST_F(FaDataPlane, DirectDeliveryRepliesAreReverseTunnelledFromTheCareOfAddress
   EXPECT_NE(rules().find("from 10.0.1.100 iif v-fa lookup 100"), std::string::npos) << rules();
   const uint64_t up = upstream_->frame_count(), home = home_->frame_count();
   ASSERT_TRUE(ping()) << log_text("fa") << log_text("ha");
-  auto reply = next(*upstream_, up, [](const FrameView& v) {
-    return is_ipip(v, kFa, kHa) && inner_is_echo(v, 0, kHome, kCn);
-  });
+  auto reply =
+      next(*upstream_, up, [](const FrameView& v) { return is_ipip(v, kFa, kHa) && inner_is_echo(v, 0, kHome, kCn); });
   ASSERT_TRUE(reply) << "RFC 3024 5.1.2: outer source the care-of address, destination the home agent";
-  EXPECT_FALSE(next(*upstream_, up, [](const FrameView& v) { return is_echo(v, 0, kHome, kCn); }, 10ms))
+  EXPECT_FALSE(next(
+      *upstream_, up, [](const FrameView& v) { return is_echo(v, 0, kHome, kCn); }, 10ms))
       << "no plain reply upstream";
   EXPECT_TRUE(next(*home_, home, [](const FrameView& v) { return is_echo(v, 0, kHome, kCn); }));
   // Deregistration ends the diversion.
@@ -148,6 +149,33 @@ TEST_F(FaDataPlane, DirectDeliveryRepliesAreReverseTunnelledFromTheCareOfAddress
   ASSERT_TRUE(s->send_to("10.0.2.1", 434, d.bytes()).ok);
   ASSERT_TRUE(s->recv(3000ms));
   EXPECT_TRUE(poll_until([&] { return rules().find("10.0.1.100") == std::string::npos; }, 2000ms)) << rules();
+}
+
+TEST_F(FaDataPlane, MinimalAndGreTunnelsBothWays) {
+  const nlohmann::json all = {{"encapsulations", {"ip-in-ip", "minimal", "gre"}}};
+  start_ha(true, {}, all);
+  for (const auto& [flag, protocol] : {std::pair{wire::RegistrationRequest::kFlagM, kProtoMinimal},
+                                       std::pair{wire::RegistrationRequest::kFlagG, kProtoGre}}) {
+    SCOPED_TRACE("protocol " + std::to_string(protocol));
+    start_fa(with_data_plane(all));
+    ASSERT_TRUE(wire::reply_code_accepted(register_mn(static_cast<uint8_t>(flag | wire::RegistrationRequest::kFlagT))))
+        << log_text("fa");
+    const uint64_t up = upstream_->frame_count();
+    ASSERT_TRUE(ping(2)) << log_text("fa") << log_text("ha");
+    auto by = [&](Tins::IPv4Address src, Tins::IPv4Address dst) {
+      return next(*upstream_, up, [&](const FrameView& v) {
+        auto h = v.header();
+        return h && h->protocol == protocol && h->source == src && h->destination == dst;
+      });
+    };
+    EXPECT_TRUE(by(kHa, kFa)) << "forward tunnel of the negotiated encapsulation";
+    EXPECT_TRUE(by(kFa, kHa)) << "reverse tunnel of the same encapsulation (RFC 3024 3.4)";
+    EXPECT_FALSE(next(*upstream_, up, [](const FrameView& v) {
+      auto h = v.header();
+      return h && h->protocol == kProtoIpInIp;
+    }, 10ms)) << "no IP-in-IP";
+    fa_mipd_.stop(2000ms);
+  }
 }
 
 TEST_F(FaDataPlane, EncapsulatingDeliveryIsReTunnelledAndPlainPacketsAreRouted) {
@@ -173,24 +201,33 @@ TEST_F(FaDataPlane, EncapsulatingDeliveryIsReTunnelledAndPlainPacketsAreRouted) 
     auto h = v.header();
     return h && h->protocol == kProtoUdp && carries_text(v.ip(), "plain-hello");
   }));
-  EXPECT_FALSE(next(*upstream_, up, [](const FrameView& v) {
-    return is_ipip(v, kFa, kHa) && carries_text(v.payload(), "plain-hello");
-  }, 10ms));
+  EXPECT_FALSE(next(
+      *upstream_, up,
+      [](const FrameView& v) { return is_ipip(v, kFa, kHa) && carries_text(v.payload(), "plain-hello"); }, 10ms));
 }
 
 TEST_F(FaDataPlane, TunnelledDatagramForANonVisitorIsDroppedWithoutIcmp) {
   start_fa(with_data_plane());
   const uint64_t up = upstream_->frame_count(), vis = visited_->frame_count();
   ha_tunnel(udp_datagram(kCn, Tins::IPv4Address("10.0.1.177"), "to-nobody"));
-  EXPECT_FALSE(next(*visited_, vis, [](const FrameView& v) { return carries_text(v.ip(), "to-nobody"); }, 500ms));
-  EXPECT_FALSE(next(*upstream_, up, [](const FrameView& v) {
-    auto h = v.header();
-    return h && h->source == kFa && v.is_icmp_type(3);
-  }, 10ms)) << "ICMP Destination Unreachable MUST NOT be sent (4.2.2)";
-  EXPECT_FALSE(next(*upstream_, up, [](const FrameView& v) {
-    auto h = v.header();
-    return h && h->protocol == kProtoUdp && carries_text(v.ip(), "to-nobody");
-  }, 10ms)) << "not forwarded unmodified";
+  EXPECT_FALSE(next(
+      *visited_, vis, [](const FrameView& v) { return carries_text(v.ip(), "to-nobody"); }, 500ms));
+  EXPECT_FALSE(next(
+      *upstream_, up,
+      [](const FrameView& v) {
+        auto h = v.header();
+        return h && h->source == kFa && v.is_icmp_type(3);
+      },
+      10ms))
+      << "ICMP Destination Unreachable MUST NOT be sent (4.2.2)";
+  EXPECT_FALSE(next(
+      *upstream_, up,
+      [](const FrameView& v) {
+        auto h = v.header();
+        return h && h->protocol == kProtoUdp && carries_text(v.ip(), "to-nobody");
+      },
+      10ms))
+      << "not forwarded unmodified";
 }
 
 TEST_F(FaDataPlane, ExpiredVisitorGetsNoMoreDatagrams) {
@@ -213,7 +250,8 @@ TEST_F(FaDataPlane, ExpiredVisitorGetsNoMoreDatagrams) {
   ASSERT_TRUE(poll_until([&] { return visitors()["visitors"].empty(); }, 3000ms));
   vis = visited_->frame_count();
   ha_tunnel(udp_datagram(kCn, kHome, "after-expiry"));
-  EXPECT_FALSE(next(*visited_, vis, [](const FrameView& v) { return carries_text(v.ip(), "after-expiry"); }, 500ms));
+  EXPECT_FALSE(next(
+      *visited_, vis, [](const FrameView& v) { return carries_text(v.ip(), "after-expiry"); }, 500ms));
 }
 
 TEST_F(FaDataPlane, LosingTheTunnelDeviceEndsMipdWithAMessageNamingIt) {
@@ -257,9 +295,8 @@ TEST_F(FaDataPlane, FaultsBreakTheirRulesOnTheWire) {
        [this] {
          const uint64_t up = upstream_->frame_count();
          mn_plain(udp_datagram(kHome, kCn, "direct-1"));
-         return next(*upstream_, up, [](const FrameView& v) {
-                  return is_ipip(v, kFa, kHa) && carries_text(v.payload(), "direct-1");
-                })
+         return next(*upstream_, up,
+                     [](const FrameView& v) { return is_ipip(v, kFa, kHa) && carries_text(v.payload(), "direct-1"); })
                     ? std::string()
                     : "not reverse tunnelled";
        }},
@@ -274,16 +311,17 @@ TEST_F(FaDataPlane, FaultsBreakTheirRulesOnTheWire) {
                   carries_text(v.payload(), "direct-2");
          });
          if (!f) return std::string("not tunnelled at all");
-         return FrameView{*f}.header()->source == kFa ? std::string() : "outer source " +
-                                                                            FrameView{*f}.header()->source.to_string();
+         return FrameView{*f}.header()->source == kFa ? std::string()
+                                                      : "outer source " + FrameView{*f}.header()->source.to_string();
        }},
       {"fa-reverse-tunnel-plain-from-encapsulating", wire::RegistrationRequest::kFlagT, true,
        [this] {
          const uint64_t up = upstream_->frame_count();
          mn_plain(udp_datagram(kHome, kCn, "plain-3"));
-         return next(*upstream_, up, [](const FrameView& v) {
-                  return is_ipip(v, kFa, kHa) && carries_text(v.payload(), "plain-3");
-                }, 500ms)
+         return next(
+                    *upstream_, up,
+                    [](const FrameView& v) { return is_ipip(v, kFa, kHa) && carries_text(v.payload(), "plain-3"); },
+                    500ms)
                     ? "plain packet reverse tunnelled"
                     : std::string();
        }},
@@ -304,10 +342,13 @@ TEST_F(FaDataPlane, FaultsBreakTheirRulesOnTheWire) {
        [this] {
          const uint64_t up = upstream_->frame_count();
          ha_tunnel(udp_datagram(kCn, Tins::IPv4Address("10.0.1.177"), "nobody-5"));
-         return next(*upstream_, up, [](const FrameView& v) {
-                  auto h = v.header();
-                  return h && h->source == kFa && v.is_icmp_type(3);
-                }, 500ms)
+         return next(
+                    *upstream_, up,
+                    [](const FrameView& v) {
+                      auto h = v.header();
+                      return h && h->source == kFa && v.is_icmp_type(3);
+                    },
+                    500ms)
                     ? "ICMP Destination Unreachable sent"
                     : std::string();
        }},
@@ -315,10 +356,13 @@ TEST_F(FaDataPlane, FaultsBreakTheirRulesOnTheWire) {
        [this] {
          const uint64_t up = upstream_->frame_count();
          ha_tunnel(udp_datagram(kCn, Tins::IPv4Address("10.0.1.177"), "nobody-6"));
-         return next(*upstream_, up, [](const FrameView& v) {
-                  auto h = v.header();
-                  return h && h->protocol == kProtoUdp && carries_text(v.ip(), "nobody-6");
-                }, 500ms)
+         return next(
+                    *upstream_, up,
+                    [](const FrameView& v) {
+                      auto h = v.header();
+                      return h && h->protocol == kProtoUdp && carries_text(v.ip(), "nobody-6");
+                    },
+                    500ms)
                     ? "forwarded unmodified"
                     : std::string();
        }},

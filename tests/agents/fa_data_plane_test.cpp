@@ -1,5 +1,6 @@
 // The foreign agent's forwarding decisions (RFC 5944 4.2.2, RFC 3024 5) on the socket-free FaDataPlane, and each
 // data-plane fault breaking its rule.
+#include "agents/common/encapsulation.h"
 #include "agents/common/ipv4_packet.h"
 #include "agents/fa/fa_data_plane.h"
 #include "harness/wire/checksum.h"
@@ -48,8 +49,8 @@ TEST_F(FaDataPlaneTest, TunnelledDatagramForAVisitorIsDeliveredToItsLinkAddress)
 
 TEST_F(FaDataPlaneTest, TunnelledDatagramForANonVisitorIsDroppedWithoutIcmp) {
   visit();
-  const Forwarding f = plane().from_tunnel(ipip(kHaAddr, kFaAddr, inner(kCn, Tins::IPv4Address("10.0.1.77"))),
-                                           fa_.visitors());
+  const Forwarding f =
+      plane().from_tunnel(ipip(kHaAddr, kFaAddr, inner(kCn, Tins::IPv4Address("10.0.1.77"))), fa_.visitors());
   EXPECT_EQ(f.action, Forwarding::Action::Drop);
   EXPECT_FALSE(f.icmp);
   EXPECT_NE(f.why.find("4.2.2"), std::string::npos);
@@ -118,6 +119,37 @@ TEST_F(FaDataPlaneTest, EncapsulatedPacketsFromADirectDeliveryVisitorAreDropped)
   visit(w::RegistrationRequest::kFlagT);
   EXPECT_EQ(plane().from_tunnel(ipip(kHome, kFaAddr, inner(kHome, kCn)), fa_.visitors()).action,
             Forwarding::Action::Drop);
+}
+
+TEST_F(FaDataPlaneTest, GreAndMinimalEncapsulationBothWays) {
+  FaConfig c = reference_config();
+  c.encapsulations = {"ip-in-ip", "minimal", "gre"};
+  for (const auto& [flag, type] : {std::pair{w::RegistrationRequest::kFlagG, EncapsulationType::Gre},
+                                   std::pair{w::RegistrationRequest::kFlagM, EncapsulationType::Minimal}}) {
+    SCOPED_TRACE(std::string(encapsulation_name(type)));
+    FaTest::with(c);
+    visit(static_cast<uint8_t>(flag | w::RegistrationRequest::kFlagT));
+    const FaDataPlane p(c, {});
+    const Encapsulation& e = p.encapsulation(type);
+    // Forward: the home agent's tunnel of this type is decapsulated and delivered.
+    const std::vector<uint8_t> in = inner(kCn, kHome, 63);
+    auto body = e.encapsulate(in, {kHaAddr, kFaAddr});
+    ASSERT_TRUE(body);
+    const std::vector<uint8_t> outer =
+        build_ipv4_packet(kHaAddr, kFaAddr, static_cast<uint8_t>(type), *body, e.outer_ttl(in).value_or(64));
+    const Forwarding f = p.from_tunnel(outer, fa_.visitors());
+    ASSERT_EQ(f.action, Forwarding::Action::Deliver) << f.why;
+    EXPECT_TRUE(std::equal(in.begin() + 20, in.end(), f.packet.begin() + 20));
+    // Reverse: the same encapsulation (RFC 3024 3.3 "according to what was negotiated for the forward tunnel").
+    const Forwarding r = p.from_tun(inner(kHome, kCn), fa_.visitors());
+    ASSERT_EQ(r.action, Forwarding::Action::Tunnel);
+    EXPECT_EQ(r.encapsulation, type);
+  }
+  // Not offered: dropped.
+  const FaDataPlane ipip_only(reference_config(), {});
+  const std::vector<uint8_t> gre_header = {0, 0, 0x08, 0};
+  const std::vector<uint8_t> gre = build_ipv4_packet(kHaAddr, kFaAddr, 47, gre_header);
+  EXPECT_EQ(ipip_only.from_tunnel(gre, fa_.visitors()).action, Forwarding::Action::Drop);
 }
 
 // ---- Faults ----

@@ -3,14 +3,14 @@
 // discovery faults visibly breaking their rules on the wire.
 #include <set>
 
+#include <tins/ip.h>
+#include <tins/rawpdu.h>
+
 #include "harness/net/inject.h"
 #include "harness/wire/agent_advertisement.h"
 #include "harness/wire/agent_solicitation.h"
 #include "harness/wire/validate.h"
 #include "tests/agents/fa_netns_fixture.h"
-
-#include <tins/ip.h>
-#include <tins/rawpdu.h>
 
 namespace mipvpn::agents::fa::test {
 namespace {
@@ -152,42 +152,62 @@ TEST_F(FaDiscovery, FaultsBreakTheirRulesOnTheWire) {
     std::function<std::string(const std::vector<Advert>&)> violation;  // "" when the rule holds
   };
   const std::vector<Case> cases = {
-      {"advert-ttl-not-1", {{"advertisement", {{"interval_ms", 200u}}}}, false,
+      {"advert-ttl-not-1",
+       {{"advertisement", {{"interval_ms", 200u}}}},
+       false,
        [](const std::vector<Advert>& a) { return a[0].ip.ttl != 1 ? "TTL " + std::to_string(a[0].ip.ttl) : ""; }},
-      {"advert-wrong-destination", {{"advertisement", {{"interval_ms", 200u}}}}, false,
+      {"advert-wrong-destination",
+       {{"advertisement", {{"interval_ms", 200u}}}},
+       false,
        [](const std::vector<Advert>& a) {
          const auto d = a[0].ip.destination;
          return d != Tins::IPv4Address("224.0.0.1") && d != Tins::IPv4Address("255.255.255.255") ? d.to_string()
-                                                                                                  : std::string();
+                                                                                                 : std::string();
        }},
-      {"advert-first-sequence-not-zero", {{"advertisement", {{"interval_ms", 200u}}}}, false,
+      {"advert-first-sequence-not-zero",
+       {{"advertisement", {{"interval_ms", 200u}}}},
+       false,
        [](const std::vector<Advert>& a) {
          return a[0].message.sequence_number() != 0 ? "first " + std::to_string(a[0].message.sequence_number()) : "";
        }},
-      {"advert-sequence-not-incremented", {{"advertisement", {{"interval_ms", 200u}}}}, false,
+      {"advert-sequence-not-incremented",
+       {{"advertisement", {{"interval_ms", 200u}}}},
+       false,
        [](const std::vector<Advert>& a) {
          return a[2].message.sequence_number() != 2 ? "third " + std::to_string(a[2].message.sequence_number()) : "";
        }},
-      {"advert-without-care-of-address", {{"advertisement", {{"interval_ms", 200u}}}}, false,
+      {"advert-without-care-of-address",
+       {{"advertisement", {{"interval_ms", 200u}}}},
+       false,
        [](const std::vector<Advert>& a) {
          return a[0].message.f() && a[0].message.care_of_addresses().empty() ? std::string("F without CoA") : "";
        }},
-      {"advert-reserved-bits-set", {{"advertisement", {{"interval_ms", 200u}}}}, false,
+      {"advert-reserved-bits-set",
+       {{"advertisement", {{"interval_ms", 200u}}}},
+       false,
        [](const std::vector<Advert>& a) {
          return (a[0].message.agent_flags() & 0x021f) != 0 ? std::string("reserved bits") : "";
        }},
-      {"advert-interval-over-lifetime-third", {{"advertisement", {{"interval_ms", 200u}}}}, false,
+      {"advert-interval-over-lifetime-third",
+       {{"advertisement", {{"interval_ms", 200u}}}},
+       false,
        [](const std::vector<Advert>& a) {
          const long g = gap_ms(a[1], a[2]);
          return g * 3 > a[1].message.lifetime() * 1000 + 90 ? "gap " + std::to_string(g) + " ms" : "";
        }},
-      {"advert-registration-lifetime-too-long", {{"advertisement", {{"interval_ms", 200u}}}}, false,
+      {"advert-registration-lifetime-too-long",
+       {{"advertisement", {{"interval_ms", 200u}}}},
+       false,
        [](const std::vector<Advert>& a) {
          return a[0].message.registration_lifetime() != 600 ? std::string("advertised > accepted") : "";
        }},
-      {"no-solicitation-answer", {{"advertisement", {{"interval_ms", 0u}}}}, true,
+      {"no-solicitation-answer",
+       {{"advertisement", {{"interval_ms", 0u}}}},
+       true,
        [](const std::vector<Advert>& a) { return a.empty() ? std::string("no answer") : ""; }},
-      {"advert-rate-unlimited", {{"advertisement", {{"interval_ms", 0u}, {"min_gap_ms", 500u}}}}, true,
+      {"advert-rate-unlimited",
+       {{"advertisement", {{"interval_ms", 0u}, {"min_gap_ms", 500u}}}},
+       true,
        [](const std::vector<Advert>& a) { return a.size() > 1 ? std::to_string(a.size()) + " answers" : ""; }},
   };
   for (const Case& c : cases) {

@@ -176,8 +176,8 @@ class FaNetns : public agents::test::NetnsTest {
     for (int i = 0; i < 10; ++i) run(mn_, {"ip", "addr", "add", home_address(i) + "/32", "dev", "v-mn"});
     // The FA is the mobile node's default router; its link-layer address is known (as from an advertisement, RFC
     // 5944 4.6), so the mobile node never broadcasts ARP on the visited link.
-    run(mn_, {"ip", "neigh", "replace", "10.0.2.1", "lladdr", mac_to_string(fa_mac_), "dev", "v-mn", "nud",
-              "permanent"});
+    run(mn_,
+        {"ip", "neigh", "replace", "10.0.2.1", "lladdr", mac_to_string(fa_mac_), "dev", "v-mn", "nud", "permanent"});
     run(mn_, {"ip", "route", "add", "10.0.2.1/32", "dev", "v-mn", "src", "10.0.1.100"});
     run(mn_, {"ip", "route", "add", "default", "via", "10.0.2.1", "dev", "v-mn", "src", "10.0.1.100"});
     dir_ = std::filesystem::temp_directory_path() / ("mipd-fa-" + prefix_);
@@ -234,8 +234,7 @@ class FaNetns : public agents::test::NetnsTest {
     p = net::ChildProcess(argv, ns, (dir_ / (role + ".out")).string());
     ASSERT_EQ(p.start(), "");
     // Ready once the control socket answers (it is created after every socket is open).
-    const bool ready = poll_until(
-        [&] { return control_query(control, "ping").has_value() || !p.running(); }, 5000ms);
+    const bool ready = poll_until([&] { return control_query(control, "ping").has_value() || !p.running(); }, 5000ms);
     ASSERT_TRUE(ready && p.running()) << "mipd --role " << role << " not ready: " << p.exit_description() << "\n"
                                       << log_text(role);
   }
@@ -243,13 +242,11 @@ class FaNetns : public agents::test::NetnsTest {
     start(fa_mipd_, fa_, "fa", fa_config(patch), faults, fa_control());
   }
   // The reference home agent; with the data plane when `data_plane`.
-  void start_ha(bool data_plane = false, const std::vector<std::string>& faults = {}) {
-    nlohmann::json cfg = {{"role", "ha"},
-                          {"address", "10.0.1.1"},
-                          {"home_network", "10.0.1.0/24"},
-                          {"max_lifetime", 1800u},
-                          {"control_socket", ha_control()},
-                          {"mobile_nodes", nlohmann::json::array()}};
+  void start_ha(bool data_plane = false, const std::vector<std::string>& faults = {},
+                const nlohmann::json& patch = {}) {
+    nlohmann::json cfg = {
+        {"role", "ha"},          {"address", "10.0.1.1"},          {"home_network", "10.0.1.0/24"},
+        {"max_lifetime", 1800u}, {"control_socket", ha_control()}, {"mobile_nodes", nlohmann::json::array()}};
     for (int i = 0; i < 10; ++i) {
       cfg["mobile_nodes"].push_back(
           {{"home_address", home_address(i)}, {"spi", kMnHaSpi}, {"key", "00112233445566778899aabbccddeeff"}});
@@ -258,6 +255,7 @@ class FaNetns : public agents::test::NetnsTest {
       cfg["data_plane"] = {{"tunnel_device", "mipha0"}, {"mtu", 1480u}};
       cfg["home_interface"] = "h-ha";
     }
+    if (!patch.is_null()) cfg.merge_patch(patch);
     start(ha_mipd_, ha_, "ha", cfg, faults, ha_control());
   }
 

@@ -22,7 +22,8 @@ std::optional<RegistrationReply> decode_reply(const std::vector<uint8_t>& b) {
 class FaRegistration : public FaNetns {
  protected:
   // Sends `q` from the mobile node's socket and returns the first reply with the request's Identification.
-  std::optional<net::Datagram> exchange(net::UdpSocket& s, const MnRequest& q, std::chrono::milliseconds wait = 3000ms) {
+  std::optional<net::Datagram> exchange(net::UdpSocket& s, const MnRequest& q,
+                                        std::chrono::milliseconds wait = 3000ms) {
     const auto st = s.send_to("10.0.2.1", 434, q.bytes());
     EXPECT_TRUE(st.ok) << st.error;
     return reply_to(s, q, wait);
@@ -30,7 +31,8 @@ class FaRegistration : public FaNetns {
   std::optional<net::Datagram> reply_to(net::UdpSocket& s, const MnRequest& q, std::chrono::milliseconds wait) {
     const auto deadline = std::chrono::steady_clock::now() + wait;
     for (;;) {
-      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+      const auto left =
+          std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
       if (left.count() <= 0) return std::nullopt;
       auto d = s.recv(left);
       if (!d) return std::nullopt;
@@ -40,11 +42,14 @@ class FaRegistration : public FaNetns {
   }
   // The relayed request carrying `q`'s Identification on the upstream link, after capture position `from`.
   std::optional<net::Frame> relayed(const MnRequest& q, uint64_t from, std::chrono::milliseconds wait = 3000ms) {
-    return next(*upstream_, from, [&](const FrameView& v) {
-      if (!relayed_request(v)) return false;
-      auto r = wire::RegistrationRequest::decode(std::get<2>(*v.udp()));
-      return r && r->identification() == q.identification;
-    }, wait);
+    return next(
+        *upstream_, from,
+        [&](const FrameView& v) {
+          if (!relayed_request(v)) return false;
+          auto r = wire::RegistrationRequest::decode(std::get<2>(*v.udp()));
+          return r && r->identification() == q.identification;
+        },
+        wait);
   }
 };
 
@@ -70,7 +75,8 @@ TEST_F(FaRegistration, RequestRelayedByteIdenticalAndReplyRelayedToTheMobileNode
   EXPECT_EQ(rv.header()->source, kFa);
   EXPECT_EQ(rv.header()->destination, kHa);
   EXPECT_EQ(std::get<1>(*rv.udp()), 434);
-  EXPECT_EQ(std::get<2>(*rv.udp()), std::vector<uint8_t>(sent.begin(), sent.begin() + static_cast<long>(q.mn_ha_end())));
+  EXPECT_EQ(std::get<2>(*rv.udp()),
+            std::vector<uint8_t>(sent.begin(), sent.begin() + static_cast<long>(q.mn_ha_end())));
 
   // The home agent's reply, and what the mobile node got (3.7.3.2): the same bytes through MN-HA, then MN-FA.
   auto hf = next(*upstream_, up, [](const FrameView& v) {
@@ -429,8 +435,7 @@ TEST_F(FaRegistration, RelayFaultsBreakTheirRulesOnTheWire) {
   const std::vector<Case> cases = {
       {"fa-relay-modifies-before-mn-ha", [&] { return plain; }, 64, relayed_bytes_equal_prefix},
       {"fa-relay-keeps-mn-fa", [&] { return with_fa_only; }, 255, relayed_bytes_equal_prefix},
-      {"fa-relay-keeps-delivery-style-extension", [&] { return with_fa_only; }, 255,
-       relayed_bytes_equal_prefix},
+      {"fa-relay-keeps-delivery-style-extension", [&] { return with_fa_only; }, 255, relayed_bytes_equal_prefix},
       {"fa-accept-reserved-bits", [&] { return reserved; }, 64, code_is(70)},
       {"fa-skip-ttl-check", [&] { return reverse; }, 64, code_is(76)},
       {"fa-reply-not-relayed", [&] { return plain; }, 64,

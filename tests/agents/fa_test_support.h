@@ -76,8 +76,8 @@ struct Rrq {
   uint64_t identification = 0x1122334455667788ull;
   std::vector<wire::Extension> before_auth;  // for the home agent, covered by MN-HA
   bool with_mn_ha = true;
-  std::vector<wire::Extension> after_auth;   // FA-only extensions
-  int mn_fa = -1;                            // -1: MN-FA when the mobile node has an SA; 0: none; n: n copies
+  std::vector<wire::Extension> after_auth;  // FA-only extensions
+  int mn_fa = -1;                           // -1: MN-FA when the mobile node has an SA; 0: none; n: n copies
   std::vector<uint8_t> mn_fa_key = kMnFaKey;
   uint32_t mn_fa_spi = kMnFaSpi;
 

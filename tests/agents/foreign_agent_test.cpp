@@ -181,6 +181,25 @@ TEST_F(FaTest, UnsupportedEncapsulationIsDeniedWith72) {
   denial(request(q), w::kFaEncapsulationUnavailable);
 }
 
+TEST_F(FaTest, OfferedEncapsulationsAreRelayedAndRecordedAsTheHomeAgentWillChooseThem) {
+  FaConfig c = reference_config();
+  c.encapsulations = {"ip-in-ip", "minimal", "gre"};
+  with(c);
+  const struct {
+    uint8_t flags;
+    EncapsulationType expected;
+  } cases[] = {{0, EncapsulationType::IpInIp},
+               {w::RegistrationRequest::kFlagM, EncapsulationType::Minimal},
+               {w::RegistrationRequest::kFlagG, EncapsulationType::Gre},
+               {w::RegistrationRequest::kFlagM | w::RegistrationRequest::kFlagG, EncapsulationType::Gre}};
+  for (const auto& k : cases) {
+    Rrq q;
+    q.flags = k.flags;
+    ASSERT_EQ(request(q).verdict, Verdict::Relayed);
+    EXPECT_EQ(fa_.visitors().pending().back().encapsulation, k.expected) << int(k.flags);
+  }
+}
+
 TEST_F(FaTest, ZeroHomeAddressIsDeniedWith96ToTheLimitedBroadcast) {
   Rrq q;
   q.home_address = "0.0.0.0";
