@@ -19,6 +19,8 @@
 #include "agents/ha/binding_table.h"
 #include "agents/ha/ha_config.h"
 #include "harness/wire/extension.h"
+#include "harness/wire/registration_request.h"
+#include "harness/wire/tunnel_data.h"
 
 namespace mipvpn::agents::ha {
 
@@ -135,9 +137,10 @@ class HomeAgent {
   ForwardDecision forward(std::span<const uint8_t> packet) const;
   // The RFC 3024 4.3.2 check for a decapsulated packet addressed to the HA.
   ReverseDecision check_reverse(const ArrivedTunnel& tunnel, std::span<const uint8_t> inner) const;
-  // RFC 3519 4.6, R flag: a keepalive (inner ICMP Echo Request HoA -> HA) from the registration's source address
-  // fixes the UDP tunnel's port. Returns a log line when it did, nullopt otherwise. Call before check_reverse.
-  std::optional<std::string> latch_keepalive(const ArrivedTunnel& tunnel, std::span<const uint8_t> inner);
+  // RFC 3519 4.6, R flag: a keepalive (inner ICMP Echo Request HoA -> HA, as wire::recognize_keepalive found it)
+  // from the registration's source address fixes the UDP tunnel's port. Returns a log line when it did, nullopt
+  // otherwise. Call before check_reverse.
+  std::optional<std::string> latch_keepalive(const ArrivedTunnel& tunnel, const wire::Keepalive& keepalive);
   // Proxy ARP: answer an ARP Request for this address (RFC 5944 4.6)?
   bool answers_arp_for(const Tins::IPv4Address& address) const;
 
@@ -157,6 +160,26 @@ class HomeAgent {
     uint32_t spi = 0;
     std::span<const uint8_t> key;
   };
+  struct Denial {
+    uint8_t code = 0;
+    std::string why;
+  };
+  // The request's first UDP Tunnel Request extension (RFC 3519 3.1), and whether it stood after the MN-HA
+  // authenticator (then a foreign agent added it, 4.5).
+  struct UdpTunnelRequestAt {
+    const wire::Extension* extension = nullptr;
+    bool after_mn_ha = false;
+  };
+  // How an accepted registration is tunnelled (home_agent_tunnel_setup.cpp).
+  struct TunnelSetup {
+    std::optional<Denial> denial;
+    EncapsulationType encapsulation = EncapsulationType::IpInIp;
+    std::optional<Endpoint> udp_tunnel;           // RFC 3519 tunnel to this address and port
+    std::vector<wire::Extension> reply_extensions;  // the UDP Tunnel Reply
+    std::string text;                              // for the log line
+  };
+  TunnelSetup set_up_tunnel(const wire::RegistrationRequest& req, const UdpTunnelRequestAt& udp_request,
+                            const Endpoint& source) const;
   OutgoingReply build_reply(const ReplySpec& spec, const Endpoint& source, const Endpoint& destination,
                             const std::vector<wire::Extension>& before_auth = {}) const;
   Tins::IPv4Address wrong_source_address() const;

@@ -101,15 +101,12 @@ ReverseDecision HomeAgent::check_reverse(const ArrivedTunnel& tunnel, std::span<
                         "silently discarded (RFC 3024 4.3.2 security exception)"};
 }
 
-std::optional<std::string> HomeAgent::latch_keepalive(const ArrivedTunnel& tunnel, std::span<const uint8_t> inner) {
+std::optional<std::string> HomeAgent::latch_keepalive(const ArrivedTunnel& tunnel, const wire::Keepalive& keepalive) {
   if (!tunnel.udp_source_port) return std::nullopt;
-  auto h = parse_ipv4_header(inner);
   // "The inner source address ... MUST be the home address of the mobile node, and the inner destination address
   // MUST be that of the home agent", and it is an ICMP Echo Request (4.9).
-  if (!h || h->protocol != kProtoIcmp || h->destination != config_.address) return std::nullopt;
-  auto icmp = ipv4_payload(inner, *h);
-  if (icmp.empty() || icmp[0] != 8) return std::nullopt;
-  for (const Binding& b : table_.of(h->source)) {
+  if (keepalive.reply || keepalive.inner_destination != config_.address) return std::nullopt;
+  for (const Binding& b : table_.of(keepalive.inner_source)) {
     // "the outer source address (but not the port) of this keepalive packet is identical with the source address of
     // the corresponding registration request".
     if (!b.udp_awaiting_keepalive || b.udp_tunnel->address != tunnel.outer_source) continue;
