@@ -51,6 +51,10 @@ enum class Fault : unsigned {
   UdpTunnelWithoutNat,
   IpInIpDespiteUdpTunnel,
   UdpLifetimeNotCapped,
+  // Internal home agent (RFC 5265)
+  NoTncToTrustedSource,
+  TncToUntrustedSource,
+  AnswerUntrustedSource,
   Count_  // not a fault
 };
 

@@ -9,6 +9,7 @@
 #include "harness/wire/codes.h"
 #include "harness/wire/extension.h"
 #include "harness/wire/hmac.h"
+#include "harness/wire/mip_extensions.h"
 #include "harness/wire/ntp.h"
 #include "harness/wire/registration_reply.h"
 #include "harness/wire/registration_request.h"
@@ -97,6 +98,10 @@ Tins::IPv4Address HomeAgent::wrong_source_address() const {
   return from_host(other);
 }
 
+bool HomeAgent::treats_as_trusted(const Tins::IPv4Address& source) const {
+  return config_.trusts(source) || faults_.has(Fault::TncToUntrustedSource);
+}
+
 std::optional<uint64_t> HomeAgent::last_accepted_identification(const Tins::IPv4Address& home_address) const {
   auto it = last_accepted_.find(to_host(home_address));
   if (it == last_accepted_.end()) return std::nullopt;
@@ -113,6 +118,11 @@ OutgoingReply HomeAgent::build_reply(const ReplySpec& spec, const Endpoint& sour
   rep.identification(spec.identification);
   // The mobile node's non-authentication extensions come before the Mobile-Home Authentication Extension (3.8.3.3).
   for (const wire::Extension& e : before_auth) rep.add_extension(e);
+  // An i-HA "MUST include a Trusted Networks Configured extension ... in a registration reply sent in response to a
+  // registration request coming from a trusted address" (RFC 5265 4.3); it is for the mobile node, so before MN-HA.
+  const bool tnc = config_.is_internal_home_agent() && treats_as_trusted(source.address) &&
+                   !faults_.has(Fault::NoTncToTrustedSource);
+  if (tnc) rep.add_extension(wire::TrustedNetworksConfiguredExtension{}.to_extension());
   const size_t auth_offset = rep.bytes().size();
   rep.add_authentication(wire::MnHaAuth, spec.spi, spec.key);
   if (faults_.has(Fault::ExtensionAfterAuth)) {
@@ -137,6 +147,7 @@ OutgoingReply HomeAgent::build_reply(const ReplySpec& spec, const Endpoint& sour
   out.lifetime = spec.lifetime;
   out.identification = spec.identification;
   out.home_agent = spec.home_agent;
+  out.trusted_networks_configured = tnc;
   return out;
 }
 
@@ -163,6 +174,16 @@ Outcome HomeAgent::process(std::span<const uint8_t> payload, const Endpoint& sou
   }
   const wire::RegistrationRequest& req = decoded.value();
   out.request = summarize(req);
+
+  // Internal home agent (RFC 5265 4.3): "MUST reject (drop silently) any registration request coming from a source
+  // address that is not inside any of the configured trusted subnets". The source is the request's IP source
+  // address (the mobile node's, or the relaying foreign agent's), checked before anything could answer it.
+  if (config_.is_internal_home_agent() && !treats_as_trusted(source.address)) {
+    if (!faults_.has(Fault::AnswerUntrustedSource)) {
+      return discard("source address " + source.address.to_string() +
+                     " not in any trusted network: dropped silently (i-HA, RFC 5265 4.3)");
+    }
+  }
 
   const Tins::IPv4Address hoa = req.home_address();
   const Tins::IPv4Address coa = req.care_of_address();

@@ -47,6 +47,7 @@ struct OutgoingReply {
   uint16_t lifetime = 0;
   uint64_t identification = 0;
   Tins::IPv4Address home_agent;
+  bool trusted_networks_configured = false;  // carries the RFC 5265 TNC extension (i-HA, trusted source)
 };
 
 enum class Verdict {
@@ -183,6 +184,8 @@ class HomeAgent {
   OutgoingReply build_reply(const ReplySpec& spec, const Endpoint& source, const Endpoint& destination,
                             const std::vector<wire::Extension>& before_auth = {}) const;
   Tins::IPv4Address wrong_source_address() const;
+  // RFC 5265 4.3 (i-HA only): is a request from this IP source address trusted (answered with TNC) or dropped?
+  bool treats_as_trusted(const Tins::IPv4Address& source) const;
 
   HaConfig config_;
   FaultSet faults_;

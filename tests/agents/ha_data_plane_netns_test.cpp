@@ -239,6 +239,37 @@ class HaDataPlaneNetns : public test::NetnsTest {
     return std::nullopt;
   }
 
+  // Sends a Registration Request for the home address from `sock` and proves the HA answered nothing: mipd has
+  // logged its verdict on the request (it decides before it would send) and no reply reached the socket or the
+  // `segment` the request came over. Returns that log line.
+  std::string expect_silence(net::UdpSocket& sock, const Tins::IPv4Address& coa, net::SegmentCapture& segment) {
+    const uint64_t id = fresh_id();
+    wire::RegistrationRequest r(600, kHoA, kHa, coa, id, kFlagD);
+    r.add_authentication(wire::MnHaAuth, 256, kKey);
+    const uint64_t mark = segment.frame_count();
+    EXPECT_TRUE(sock.send_to("10.0.1.1", 434, r.bytes()));
+    char id_text[24];
+    std::snprintf(id_text, sizeof id_text, "id=0x%016llx", static_cast<unsigned long long>(id));
+    std::string line;
+    const bool logged = poll_until(
+        [&] {
+          const std::string text = log_text();
+          const size_t at = text.find(id_text);
+          if (at == std::string::npos) return false;
+          const size_t begin = text.rfind('\n', at) + 1;
+          line = text.substr(begin, text.find('\n', at) - begin);
+          return true;
+        },
+        3000ms);
+    EXPECT_TRUE(logged) << "mipd never logged the request\n" << log_text();
+    EXPECT_FALSE(sock.recv(300ms)) << "an answer to an untrusted source\n" << log_text();
+    for (const net::Frame& f : segment.frames(mark)) {
+      auto ip = parse_ipv4_header(ip_of(f));
+      EXPECT_FALSE(ip && ip->source == kHa && ip->protocol == kProtoUdp) << "UDP from the HA on the segment";
+    }
+    return line;
+  }
+
   // The next IP-in-IP packet the MN's raw socket receives from the HA.
   std::optional<std::vector<uint8_t>> mn_receive_tunnelled(std::chrono::milliseconds timeout) {
     std::optional<std::vector<uint8_t>> inner;
@@ -635,6 +666,48 @@ TEST_F(HaDataPlaneNetns, FaultNoUdpTunnelReply) {
   ASSERT_TRUE(rep);
   EXPECT_EQ(rep->code(), 0);
   EXPECT_EQ(rep->extensions().size(), 1u) << "only the MN-HA extension: no UDP Tunnel Reply";
+}
+
+// RFC 5265 4.3 on the wire: an i-HA trusting the foreign link answers the MN there with the Trusted Networks
+// Configured extension before MN-HA, and drops silently what comes from the home link (the CN) and what the NAT
+// rewrites (the IP source is the router's, though the care-of address is inside the trusted subnet).
+TEST_F(HaDataPlaneNetns, InternalHomeAgentAnswersTrustedSourcesWithTncAndIgnoresOthers) {
+  start_mipd({}, {{"trusted_networks", {"10.0.2.0/24"}}});
+  net::UdpSocket mn(mn_, "10.0.2.100", 0);
+  auto rep = register_mn(mn, 600, kCoA, kFlagD | kFlagT);
+  ASSERT_TRUE(rep);
+  ASSERT_EQ(rep->code(), 0);
+  const auto& exts = rep->extensions();
+  ASSERT_EQ(exts.size(), 2u) << "TNC, then MN-HA";
+  EXPECT_EQ(exts[0].type, wire::TrustedNetworksConfigured);
+  auto tnc = wire::TrustedNetworksConfiguredExtension::from(exts[0]);
+  ASSERT_TRUE(tnc) << tnc.error().to_string();
+  EXPECT_EQ(*tnc, wire::TrustedNetworksConfiguredExtension{});
+  EXPECT_EQ(exts[1].type, wire::MnHaAuth);
+  EXPECT_TRUE(poll_until([&] { return log_text().find(" TNC") != std::string::npos; }, 2000ms)) << log_text();
+
+  net::UdpSocket cn(cn_, "10.0.1.9", 0);
+  const std::string from_cn = expect_silence(cn, kCn, *home_capture_);
+  EXPECT_NE(from_cn.find("not in any trusted network: dropped silently (i-HA, RFC 5265 4.3)"), std::string::npos)
+      << from_cn;
+
+  masquerade();
+  net::UdpSocket behind_nat(mn_, "10.0.2.100", 0);  // a new flow, so the NAT rewrites it
+  const std::string from_nat = expect_silence(behind_nat, kCoA, *public_capture_);
+  EXPECT_NE(from_nat.find("source address 10.0.3.254 not in any trusted network"), std::string::npos) << from_nat;
+}
+
+TEST_F(HaDataPlaneNetns, FaultAnswerUntrustedSource) {
+  start_mipd({"answer-untrusted-source"}, {{"trusted_networks", {"10.0.2.0/24"}}});
+  net::UdpSocket cn(cn_, "10.0.1.9", 0);
+  wire::RegistrationRequest r(600, kHoA, kHa, kCn, fresh_id(), kFlagD);
+  r.add_authentication(wire::MnHaAuth, 256, kKey);
+  ASSERT_TRUE(cn.send_to("10.0.1.1", 434, r.bytes()));
+  auto d = cn.recv(3s);
+  ASSERT_TRUE(d) << "the fault answers the untrusted source\n" << log_text();
+  auto rep = wire::RegistrationReply::decode(d->data.data(), d->data.size());
+  ASSERT_TRUE(rep.ok());
+  for (const wire::Extension& e : rep->extensions()) EXPECT_NE(e.type, wire::TrustedNetworksConfigured);
 }
 
 }  // namespace
