@@ -7,20 +7,6 @@
 
 namespace mipvpn::agents::ha {
 
-const MobileNodeSa* HaConfig::find_sa(const Tins::IPv4Address& home_address, uint32_t spi) const {
-  for (const MobileNodeSa& sa : mobile_nodes) {
-    if (sa.home_address == home_address && sa.spi == spi) return &sa;
-  }
-  return nullptr;
-}
-
-bool HaConfig::serves(const Tins::IPv4Address& home_address) const {
-  for (const MobileNodeSa& sa : mobile_nodes) {
-    if (sa.home_address == home_address) return true;
-  }
-  return false;
-}
-
 bool HaConfig::trusts(const Tins::IPv4Address& source) const {
   if (!trusted_networks) return false;
   for (const Ipv4Prefix& p : *trusted_networks) {

@@ -58,8 +58,6 @@ struct HaConfig {
 
   bool offers(EncapsulationType t) const;
 
-  const MobileNodeSa* find_sa(const Tins::IPv4Address& home_address, uint32_t spi) const;
-  bool serves(const Tins::IPv4Address& home_address) const;  // some SA exists for it
   bool is_internal_home_agent() const { return trusted_networks.has_value(); }
   // In one of the trusted subnets (RFC 5265 4.3); false for every address when this is not an i-HA.
   bool trusts(const Tins::IPv4Address& source) const;

@@ -171,7 +171,7 @@ void HaDataPlane::on_arp() {
     if (r->outgoing || r->arp.sender_mac == arp_->mac()) continue;
     const ArpPacket& a = r->arp;
     // Learn a mobile node's own link-layer address from any ARP it sends (its gratuitous ARP on return, 4.6).
-    if (ha_.config().serves(a.sender_ip)) {
+    if (ha_.serves(a.sender_ip)) {
       mobile_node_macs_[to_host(a.sender_ip)] = a.sender_mac;
       if (awaiting_mac_.erase(to_host(a.sender_ip)) && ha_.bindings().of(a.sender_ip).empty()) {
         announce(a.sender_ip, a.sender_mac, "deregistration");

@@ -4,6 +4,7 @@
 #include <cinttypes>
 #include <cmath>
 #include <cstdio>
+#include <set>
 
 #include "harness/wire/authentication.h"
 #include "harness/wire/codes.h"
@@ -82,7 +83,9 @@ std::string_view verdict_name(Verdict v) {
   return "?";
 }
 
-HomeAgent::HomeAgent(HaConfig config, FaultSet faults) : config_(std::move(config)), faults_(faults) {}
+HomeAgent::HomeAgent(HaConfig config, FaultSet faults) : config_(std::move(config)), faults_(faults) {
+  index_mobile_nodes();
+}
 
 bool HomeAgent::is_broadcast_or_multicast(const Tins::IPv4Address& a) const {
   return to_host(a) == 0xffffffffu || a == config_.home_network.broadcast() || a.is_multicast();
@@ -100,12 +103,6 @@ Tins::IPv4Address HomeAgent::wrong_source_address() const {
 
 bool HomeAgent::treats_as_trusted(const Tins::IPv4Address& source) const {
   return config_.trusts(source) || faults_.has(Fault::TncToUntrustedSource);
-}
-
-std::optional<uint64_t> HomeAgent::last_accepted_identification(const Tins::IPv4Address& home_address) const {
-  auto it = last_accepted_.find(to_host(home_address));
-  if (it == last_accepted_.end()) return std::nullopt;
-  return it->second;
 }
 
 OutgoingReply HomeAgent::build_reply(const ReplySpec& spec, const Endpoint& source, const Endpoint& destination,
@@ -242,7 +239,7 @@ Outcome HomeAgent::process(std::span<const uint8_t> payload, const Endpoint& sou
   }
   auto auth = wire::AuthExtension::from(*mn_ha);
   if (!auth) return discard("Mobile-Home Authentication Extension unusable: " + auth.error().to_string());
-  const MobileNodeSa* sa = config_.find_sa(hoa, auth->spi);
+  const MobileNodeSa* sa = find_sa(hoa, auth->spi);
   if (sa == nullptr) {
     if (faults_.has(Fault::ReplyWithoutSa)) {
       static const std::vector<uint8_t> no_key;
@@ -394,7 +391,7 @@ Outcome HomeAgent::process(std::span<const uint8_t> payload, const Endpoint& sou
     b.udp_awaiting_keepalive = udp_tunnel && udp_tunnel->port == 0;
     b.reverse_tunnel = req.t();
     table_.add(b, keep_others);
-    ever_bound_.insert(to_host(hoa));
+    state_of(hoa)->ever_bound = true;
     action = std::string(duplicate ? "re-registered (duplicate) " : "registered ") + coa.to_string() +
              " for " + (granted == kInfiniteLifetime ? std::string("infinity") : std::to_string(granted) + " s") +
              (keep_others ? ", other bindings kept" : "") + tunnel.text;
@@ -410,8 +407,9 @@ Outcome HomeAgent::process(std::span<const uint8_t> payload, const Endpoint& sou
     out.home_link.change = HomeLinkChange::StopIntercepting;
     out.home_link.gratuitous_arp = !faults_.has(Fault::NoGratuitousArpOnDeregistration);
   }
-  auto& last = last_accepted_[to_host(hoa)];
-  last = std::max(last, id);
+  MobileNodeState& node = *state_of(hoa);  // an SA exists, so the node has its state
+  node.last_accepted = node.accepted_any ? std::max(node.last_accepted, id) : id;
+  node.accepted_any = true;
 
   out.verdict = Verdict::Accepted;
   out.reason = "code " + code_text(code) + ": " + action;

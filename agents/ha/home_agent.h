@@ -4,9 +4,7 @@
 
 #include <chrono>
 #include <cstdint>
-#include <map>
 #include <optional>
-#include <set>
 #include <span>
 #include <string>
 #include <vector>
@@ -132,6 +130,8 @@ class HomeAgent {
   nlohmann::json bindings_json(const Now& now) const;
   // The highest accepted Identification of a mobile node, if any.
   std::optional<uint64_t> last_accepted_identification(const Tins::IPv4Address& home_address) const;
+  // Some security association exists for the home address.
+  bool serves(const Tins::IPv4Address& home_address) const { return first_position(home_address).has_value(); }
 
   // Data plane decisions (socket-free; the daemon does the I/O).
   // Where to tunnel a packet read from the tunnel device (it was routed there for a bound home address).
@@ -190,8 +190,29 @@ class HomeAgent {
   HaConfig config_;
   FaultSet faults_;
   BindingTable table_;
-  std::map<uint32_t, uint64_t> last_accepted_;  // host-order home address -> highest accepted Identification
-  std::set<uint32_t> ever_bound_;                // home addresses that had a binding (proxy-arp fault only)
+  // Mobile nodes (home_agent_mobile_nodes.cpp): the keys of config_.mobile_nodes ordered by (home address, SPI) in one
+  // contiguous array, so that each request finds its security association by a cache-friendly binary search, and per
+  // home address (at the position of its first association) the replay state, which outlives the bindings. Both are
+  // sized once, from the configuration.
+  struct MobileNodeState {
+    uint64_t last_accepted = 0;  // highest accepted Identification
+    bool accepted_any = false;
+    bool ever_bound = false;  // had a binding (proxy-arp-after-deregistration fault only)
+  };
+  void index_mobile_nodes();
+  std::optional<size_t> first_position(const Tins::IPv4Address& home_address) const;
+  const MobileNodeSa* find_sa(const Tins::IPv4Address& home_address, uint32_t spi) const;
+  MobileNodeState* state_of(const Tins::IPv4Address& home_address);
+  const MobileNodeState* state_of(const Tins::IPv4Address& home_address) const;
+
+  struct SaKey {
+    uint32_t home;      // host order
+    uint32_t spi;
+    uint32_t position;  // in config_.mobile_nodes
+    auto key() const { return std::pair(home, spi); }
+  };
+  std::vector<SaKey> sa_keys_;
+  std::vector<MobileNodeState> node_state_;  // parallel to sa_keys_
 };
 
 }  // namespace mipvpn::agents::ha

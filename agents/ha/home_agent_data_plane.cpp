@@ -15,7 +15,7 @@ ForwardDecision HomeAgent::forward(std::span<const uint8_t> packet) const {
     d.drop_reason = "not an IPv4 packet: " + why;
     return d;
   }
-  std::vector<Binding> bindings = table_.of(h->destination);
+  std::span<const Binding> bindings = table_.of(h->destination);
   if (bindings.empty()) {
     d.drop_reason = "no mobility binding for " + h->destination.to_string() + " (RFC 5944 4.2.3)";
     return d;
@@ -38,7 +38,7 @@ ForwardDecision HomeAgent::forward(std::span<const uint8_t> packet) const {
     auto newest = std::max_element(bindings.begin(), bindings.end(), [](const Binding& a, const Binding& b) {
       return a.registered < b.registered;
     });
-    bindings = {*newest};
+    bindings = bindings.subspan(static_cast<size_t>(newest - bindings.begin()), 1);
   }
   for (const Binding& b : bindings) {
     if (b.udp_awaiting_keepalive) {
@@ -121,7 +121,8 @@ std::optional<std::string> HomeAgent::latch_keepalive(const ArrivedTunnel& tunne
 
 bool HomeAgent::answers_arp_for(const Tins::IPv4Address& address) const {
   if (!table_.of(address).empty()) return true;
-  return faults_.has(Fault::ProxyArpAfterDeregistration) && ever_bound_.count(to_host(address)) != 0;
+  const MobileNodeState* node = state_of(address);
+  return faults_.has(Fault::ProxyArpAfterDeregistration) && node != nullptr && node->ever_bound;
 }
 
 }  // namespace mipvpn::agents::ha

@@ -46,8 +46,7 @@ TEST(HaConfig, SeamsExampleLoads) {
   EXPECT_EQ(c.mobile_nodes[0].spi, 256u);
   EXPECT_EQ(c.mobile_nodes[0].key.size(), 16u);
   EXPECT_EQ(c.mobile_nodes[0].key[15], 0xff);
-  EXPECT_NE(c.find_sa(Tins::IPv4Address("10.0.1.100"), 256), nullptr);
-  EXPECT_EQ(c.find_sa(Tins::IPv4Address("10.0.1.100"), 257), nullptr);
+  EXPECT_EQ(c.mobile_nodes[0].home_address, Tins::IPv4Address("10.0.1.100"));
 }
 
 TEST(HaConfig, OptionalMembersDefault) {
