@@ -1,5 +1,5 @@
-// mipd: reference Mobile IPv4 agent (RFC 5944) for the mipvpn conformance harness. Only the home agent role exists
-// so far; foreign agent and mobile node roles are meant to be added beside agents/ha/.
+// mipd: reference Mobile IPv4 agent (RFC 5944) for the mipvpn conformance harness: home agent (agents/ha/), foreign
+// agent (agents/fa/) and mobile node (agents/mn/) roles.
 #include <signal.h>
 
 #include <cerrno>
@@ -16,8 +16,12 @@
 #include "agents/common/faults.h"
 #include "agents/common/log.h"
 #include "agents/common/signal_fd.h"
+#include "agents/fa/fa_config.h"
+#include "agents/fa/fa_daemon.h"
 #include "agents/ha/ha_config.h"
 #include "agents/ha/ha_daemon.h"
+#include "agents/mn/mn_config.h"
+#include "agents/mn/mn_daemon.h"
 
 namespace po = boost::program_options;
 using namespace mipvpn::agents;
@@ -27,8 +31,8 @@ namespace {
 constexpr int kExitUsage = 2;
 
 const char* kUsage =
-    "Usage: mipd --role ha --config FILE [--fault NAME]... [--log FILE]\n"
-    "       mipd --list-faults\n"
+    "Usage: mipd --role ha|fa|mn --config FILE [--fault NAME]... [--log FILE]\n"
+    "       mipd --list-faults [--role ha|fa|mn]\n"
     "       mipd --help\n";
 
 }  // namespace
@@ -47,7 +51,7 @@ int main(int argc, char** argv) {
   po::options_description desc("Options");
   desc.add_options()
       ("help,h", "show this help")
-      ("role", po::value<std::string>(), "agent role: ha (home agent)")
+      ("role", po::value<std::string>(), "agent role: ha (home agent), fa (foreign agent) or mn (mobile node)")
       ("config", po::value<std::string>(), "configuration file (JSON, see docs/seams.md)")
       ("fault", po::value<std::vector<std::string>>()->composing(),
        "break one RFC rule on purpose (repeatable; see --list-faults)")
@@ -66,7 +70,11 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (vm.count("list-faults")) {
-    for (const FaultInfo& f : all_faults()) std::cout << f.name << '\t' << f.rule << '\n';
+    // With --role, only that role's faults.
+    const std::string only = vm.count("role") ? vm["role"].as<std::string>() : "";
+    for (const FaultInfo& f : all_faults()) {
+      if (only.empty() || role_name(f.role) == only) std::cout << f.name << '\t' << f.rule << '\n';
+    }
     return 0;
   }
   if (!vm.count("role") || !vm.count("config")) {
@@ -74,8 +82,8 @@ int main(int argc, char** argv) {
     return kExitUsage;
   }
   const std::string role = vm["role"].as<std::string>();
-  if (role != "ha") {
-    std::cerr << "mipd: unsupported role \"" << role << "\" (expected: ha)\n";
+  if (role != "ha" && role != "fa" && role != "mn") {
+    std::cerr << "mipd: unsupported role \"" << role << "\" (expected: ha, fa or mn)\n";
     return kExitUsage;
   }
   FaultSet faults;
@@ -87,13 +95,26 @@ int main(int argc, char** argv) {
         std::cerr << "mipd: unknown fault \"" << name << "\" (mipd --list-faults lists them)\n";
         return kExitUsage;
       }
+      if (role_name(fault_info(*f).role) != role) {
+        std::cerr << "mipd: fault \"" << name << "\" belongs to role " << role_name(fault_info(*f).role)
+                  << ", not " << role << "\n";
+        return kExitUsage;
+      }
       faults.set(*f);
     }
   }
 
-  mipvpn::agents::ha::HaConfig config;
+  mipvpn::agents::ha::HaConfig ha_config;
+  mipvpn::agents::fa::FaConfig fa_config;
+  mipvpn::agents::mn::MnConfig mn_config;
   try {
-    config = mipvpn::agents::ha::load_ha_config(vm["config"].as<std::string>());
+    if (role == "ha") {
+      ha_config = mipvpn::agents::ha::load_ha_config(vm["config"].as<std::string>());
+    } else if (role == "fa") {
+      fa_config = mipvpn::agents::fa::load_fa_config(vm["config"].as<std::string>());
+    } else {
+      mn_config = mipvpn::agents::mn::load_mn_config(vm["config"].as<std::string>());
+    }
   } catch (const ConfigException& e) {
     std::cerr << "mipd: configuration error: " << e.what() << "\n";
     return kExitUsage;
@@ -108,7 +129,9 @@ int main(int argc, char** argv) {
     }
   }
   try {
-    return mipvpn::agents::ha::run_home_agent(config, faults, log, *signals);
+    if (role == "fa") return mipvpn::agents::fa::run_foreign_agent(fa_config, faults, log, *signals);
+    if (role == "mn") return mipvpn::agents::mn::run_mobile_node(mn_config, faults, log, *signals);
+    return mipvpn::agents::ha::run_home_agent(ha_config, faults, log, *signals);
   } catch (const std::exception& e) {
     log.line(std::string("error: ") + e.what());
     return 1;

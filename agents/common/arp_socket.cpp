@@ -70,6 +70,7 @@ std::optional<ReceivedArp> ArpSocket::receive() {
     r.arp = *arp;
     std::memcpy(r.link_source.data(), from.sll_addr, 6);
     r.outgoing = from.sll_pkttype == PACKET_OUTGOING;
+    r.unicast = from.sll_pkttype == PACKET_HOST;
     return r;
   }
 }

@@ -13,6 +13,7 @@ struct ReceivedArp {
   ArpPacket arp;
   MacAddress link_source{};  // Ethernet source address of the frame
   bool outgoing = false;     // a frame this host sent (PACKET_OUTGOING), seen on the way out
+  bool unicast = false;      // addressed to this interface's link-layer address (PACKET_HOST), not broadcast
 };
 
 class ArpSocket {

@@ -129,6 +129,235 @@ constexpr std::array<FaultInfo, static_cast<size_t>(Fault::Count_)> kFaults{{
      "the i-HA MUST reject (drop silently) any registration request coming from a source address that is not inside "
      "any of the configured trusted subnets; this fault processes and answers it like a plain home agent, without "
      "the Trusted Networks Configured extension (RFC 5265 4.3)"},
+    // Foreign agent: agent discovery (RFC 5944 2).
+    {Fault::FaAdvertTtlNot1, Role::ForeignAgent, "advert-ttl-not-1",
+     "\"The TTL for all Agent Advertisements MUST be set to 1\"; this fault sends them with TTL 64 (RFC 5944 2.1)"},
+    {Fault::FaAdvertWrongDestination, Role::ForeignAgent, "advert-wrong-destination",
+     "the IP Destination Address of a multicast Agent Advertisement MUST be either 224.0.0.1 or 255.255.255.255; "
+     "this fault sends unsolicited ones to the visited link's subnet-directed broadcast address (RFC 5944 2.1)"},
+    {Fault::FaAdvertFirstSequenceNotZero, Role::ForeignAgent, "advert-first-sequence-not-zero",
+     "\"After booting, an agent MUST use the number 0 for its first advertisement\"; this fault starts at 1 "
+     "(RFC 5944 2.3.2)"},
+    {Fault::FaAdvertSequenceNotIncremented, Role::ForeignAgent, "advert-sequence-not-incremented",
+     "\"Each subsequent advertisement MUST use the sequence number one greater\"; this fault sends 0 in every "
+     "advertisement (RFC 5944 2.3.2)"},
+    {Fault::FaAdvertSequenceWrapsToZero, Role::ForeignAgent, "advert-sequence-wraps-to-zero",
+     "\"the sequence number 0xffff MUST be followed by sequence number 256\"; this fault follows it with 0 "
+     "(RFC 5944 2.3.2)"},
+    {Fault::FaAdvertWithoutCareOfAddress, Role::ForeignAgent, "advert-without-care-of-address",
+     "\"An Agent Advertisement MUST include at least one care-of address if the 'F' bit is set\"; this fault "
+     "advertises F with no care-of address (RFC 5944 2.1.1)"},
+    {Fault::FaAdvertReservedBitsSet, Role::ForeignAgent, "advert-reserved-bits-set",
+     "the r bit and the reserved bits of the Mobility Agent Advertisement Extension are \"Sent as zero\"; this fault "
+     "sets them (RFC 5944 2.1.1)"},
+    {Fault::FaAdvertIntervalOverLifetimeThird, Role::ForeignAgent, "advert-interval-over-lifetime-third",
+     "the nominal advertisement interval \"SHOULD be no longer than 1/3 of the advertisement Lifetime\"; this fault "
+     "advertises every half Lifetime (RFC 5944 2.1)"},
+    {Fault::FaAdvertNotRandomized, Role::ForeignAgent, "advert-not-randomized",
+     "\"The actual transmission time for each advertisement SHOULD be slightly randomized\"; this fault sends at "
+     "exactly the nominal interval (RFC 5944 2.1)"},
+    {Fault::FaAdvertRegistrationLifetimeTooLong, Role::ForeignAgent, "advert-registration-lifetime-too-long",
+     "Registration Lifetime is \"The longest lifetime ... that this agent is willing to accept in any Registration "
+     "Request\"; this fault advertises 0xffff (infinity) while denying longer than max_registration_lifetime with "
+     "69 (RFC 5944 2.1.1)"},
+    {Fault::FaNoSolicitationAnswer, Role::ForeignAgent, "no-solicitation-answer",
+     "\"All mobility agents SHOULD respond to Agent Solicitations\"; this fault ignores them (RFC 5944 2.3)"},
+    {Fault::FaAdvertRateUnlimited, Role::ForeignAgent, "advert-rate-unlimited",
+     "\"a mobility agent MUST limit the rate at which it sends broadcast or multicast Agent Advertisements\"; this "
+     "fault answers every solicitation at once with a multicast advertisement (RFC 5944 2.3)"},
+    // Foreign agent: registration requests (RFC 5944 3.7.1-3.7.2, RFC 3024 3.3, 4.2.1).
+    {Fault::FaAcceptReservedBits, Role::ForeignAgent, "fa-accept-reserved-bits",
+     "\"Requests with non-zero bits in reserved fields MUST be rejected with Code 70\"; this fault relays them "
+     "(RFC 5944 3.7.2.1)"},
+    {Fault::FaAcceptUnofferedCareOfAddress, Role::ForeignAgent, "fa-accept-unoffered-care-of-address",
+     "Requests with D = 0, nonzero Lifetime and a care-of address not offered by the foreign agent \"MUST be "
+     "rejected with Code 77\"; this fault relays them (RFC 5944 3.7.2.1)"},
+    {Fault::FaRelayToOwnAddress, Role::ForeignAgent, "fa-relay-to-own-address",
+     "if the Home Agent field is one of the foreign agent's own addresses it \"MUST NOT forward the Request again\" "
+     "and, not being the home agent, rejects it with Code 194; this fault relays it (RFC 5944 3.7.2)"},
+    {Fault::FaLifetimeTooLongWrongCode, Role::ForeignAgent, "fa-lifetime-too-long-wrong-code",
+     "a Request denied because the requested Lifetime is too long gets Code 69; this fault uses Code 70 "
+     "(RFC 5944 3.7.2.3)"},
+    {Fault::FaLifetimeTooLongWrongLifetime, Role::ForeignAgent, "fa-lifetime-too-long-wrong-lifetime",
+     "with Code 69 \"the foreign agent sets the Lifetime in the Reply to the maximum Lifetime value it is willing to "
+     "accept\"; this fault copies the requested Lifetime (RFC 5944 3.7.2.3)"},
+    {Fault::FaIgnoreMnFa, Role::ForeignAgent, "fa-ignore-mn-fa",
+     "with an MN-FA security association, a Request without exactly one valid Mobile-Foreign Authentication "
+     "Extension MUST be discarded (and SHOULD get Code 67); this fault relays it (RFC 5944 3.7.2.1)"},
+    {Fault::FaRelayModifiesBeforeMnHa, Role::ForeignAgent, "fa-relay-modifies-before-mn-ha",
+     "\"The foreign agent MUST NOT modify any of the fields beginning with the fixed portion of the Registration "
+     "Request up through and including the Mobile-Home Authentication Extension\"; this fault lowers the relayed "
+     "Lifetime by one (RFC 5944 3.7.2.2)"},
+    {Fault::FaRelayKeepsMnFa, Role::ForeignAgent, "fa-relay-keeps-mn-fa",
+     "the foreign agent \"MUST process and remove any extensions that do not precede any authorization-enabling "
+     "extension\"; this fault relays the Mobile-Foreign Authentication Extension (RFC 5944 3.7.2.2)"},
+    {Fault::FaRelayKeepsDeliveryStyleExtension, Role::ForeignAgent, "fa-relay-keeps-delivery-style-extension",
+     "\"the foreign agent MUST consume this extension (that is, it must not relay it to the home agent ...)\"; this "
+     "fault relays the Encapsulating Delivery Style Extension (RFC 3024 3.3)"},
+    {Fault::FaNoFaHaWithSa, Role::ForeignAgent, "fa-no-fa-ha-with-sa",
+     "\"If the foreign agent shares a Mobility Security Association with the home agent, and the Request has "
+     "Lifetime != 0, then it MUST append the Foreign-Home Authentication Extension\"; this fault does not "
+     "(RFC 5944 3.7.2.2)"},
+    {Fault::FaFaHaOnDeregistration, Role::ForeignAgent, "fa-fa-ha-on-deregistration",
+     "\"for a deregistration message (i.e., Lifetime = 0), the foreign agent MUST NOT append the Foreign-Home "
+     "Authentication Extension\"; this fault appends it (RFC 5944 3.5.4, 3.7.2.2)"},
+    {Fault::FaRelayWrongSourceAddress, Role::ForeignAgent, "fa-relay-wrong-source-address",
+     "the relayed Request's IP Source Address MUST be \"The care-of address offered by the foreign agent for the "
+     "mobile node\"; this fault sends it from another of the agent's addresses (RFC 5944 3.7.2.2)"},
+    {Fault::FaDenialWrongIdentification, Role::ForeignAgent, "fa-denial-wrong-identification",
+     "in a denial \"the Home Address, Home Agent, and Identification fields ... are copied from the corresponding "
+     "fields of the Registration Request\"; this fault alters the Identification (RFC 5944 3.7.2.3)"},
+    {Fault::FaDenialToBroadcast, Role::ForeignAgent, "fa-denial-to-broadcast",
+     "a denial of a Request with a nonzero Home Address MUST be sent to that Home Address; this fault sends it to "
+     "255.255.255.255 (RFC 5944 3.7.2.3)"},
+    {Fault::FaNoDenialRateLimit, Role::ForeignAgent, "fa-no-denial-rate-limit",
+     "denials are sent \"except in cases where the foreign agent would be required to send out more than one such "
+     "denial per second to the same mobile node\"; this fault sends every one (RFC 5944 3.7.2, RFC 3024 4.2.1)"},
+    {Fault::FaTimeoutWithout78, Role::ForeignAgent, "fa-timeout-without-78",
+     "a pending Request deleted after the timeout \"SHOULD\" be rejected \"with Code 78 (registration timeout)\"; "
+     "this fault deletes it silently (RFC 5944 3.7.1)"},
+    {Fault::FaNoMnFaInReply, Role::ForeignAgent, "fa-no-mn-fa-in-reply",
+     "with an MN-FA security association the foreign agent \"MUST add a Mobile-Foreign Authentication Extension to "
+     "the Registration Reply to the mobile node\"; this fault leaves it out (RFC 5944 3.7.1, 3.7.3.2)"},
+    {Fault::FaPendingLimitIgnored, Role::ForeignAgent, "fa-pending-limit-ignored",
+     "registrations beyond the configured maximum of pending ones \"SHOULD then be rejected by the foreign agent "
+     "with Code 66\"; this fault relays them (RFC 5944 3.7.1)"},
+    {Fault::FaSkipTtlCheck, Role::ForeignAgent, "fa-skip-ttl-check",
+     "\"The foreign agent MUST verify that the TTL field of the IP header is set to 255. Otherwise, it MUST reject "
+     "the registration with code 76\"; this fault relays T requests with any TTL (RFC 3024 4.2.1)"},
+    {Fault::FaAcceptUnsupportedEncapsulation, Role::ForeignAgent, "fa-accept-unsupported-encapsulation",
+     "\"if the foreign agent is unable to support the requested form of encapsulation it MUST return code 72\"; this "
+     "fault relays M or G requests it cannot serve (RFC 3024 4.2.1, RFC 5944 3.4)"},
+    {Fault::FaAcceptUnsupportedDeliveryStyle, Role::ForeignAgent, "fa-accept-unsupported-delivery-style",
+     "\"If a foreign agent does not implement the Encapsulating Delivery Style, it MUST respond to the mobile node "
+     "with code 79\"; this fault relays such requests (RFC 3024 3.4, 4.2.1)"},
+    {Fault::FaAcceptUnsupportedReverseTunnel, Role::ForeignAgent, "fa-accept-unsupported-reverse-tunnel",
+     "\"If a foreign or home agent that does not support reverse tunnels receives a request with the 'T' bit set, "
+     "the Registration Request fails\" (Code 74); this fault relays it (RFC 3024 3.2, 3.4)"},
+    // Foreign agent: registration replies (RFC 5944 3.7, 3.7.3).
+    {Fault::FaReplyNotRelayed, Role::ForeignAgent, "fa-reply-not-relayed",
+     "the foreign agent \"updates its visitor list when it receives a valid Registration Reply from a home agent. It "
+     "then relays the Registration Reply to the mobile node\"; this fault updates the list and sends nothing "
+     "(RFC 5944 3.7.3)"},
+    {Fault::FaReplyIdNotChecked, Role::ForeignAgent, "fa-reply-id-not-checked",
+     "\"The foreign agent MUST also silently discard the Reply if the low-order 32 bits of the Identification field "
+     "in the Reply do not match those in the Request\"; this fault relays it (RFC 5944 3.7.3.1)"},
+    {Fault::FaReplyFaHaNotChecked, Role::ForeignAgent, "fa-reply-fa-ha-not-checked",
+     "with an FA-HA security association, a Reply without exactly one valid Foreign-Home Authentication Extension "
+     "MUST be discarded and the registration rejected (SHOULD Code 68); this fault relays it (RFC 5944 3.7.3.1)"},
+    {Fault::FaReplyFaHaNotStripped, Role::ForeignAgent, "fa-reply-fa-ha-not-stripped",
+     "the foreign agent \"MUST process and remove any Extensions that are not covered by any authorization-enabling "
+     "extension\"; this fault relays the Foreign-Home Authentication Extension to the mobile node (RFC 5944 3.7.3.2)"},
+    {Fault::FaReplyModifiedBeforeMnHa, Role::ForeignAgent, "fa-reply-modified-before-mn-ha",
+     "\"The foreign agent MUST NOT modify any of the fields beginning with the fixed portion of the Registration "
+     "Reply up through and including the Mobile-Home Authentication Extension\"; this fault lowers the relayed "
+     "Lifetime by one (RFC 5944 3.7.3.2)"},
+    {Fault::FaVisitorKeptOnDeregistration, Role::ForeignAgent, "fa-visitor-kept-on-deregistration",
+     "when the home agent accepts with Lifetime zero \"the foreign agent MUST delete its visitor list entry for the "
+     "mobile node\"; this fault keeps it (RFC 5944 3.7.3.2)"},
+    {Fault::FaVisitorChangedOnHaDenial, Role::ForeignAgent, "fa-visitor-changed-on-ha-denial",
+     "\"If the Registration Reply indicates that the Request ... was denied by the home agent, the existing visitor "
+     "list entry for the mobile node MUST NOT be modified\"; this fault deletes it (RFC 5944 3.7.2)"},
+    {Fault::FaReplyOnVisitorExpiry, Role::ForeignAgent, "fa-reply-on-visitor-expiry",
+     "\"a foreign agent MUST NOT generate a Registration Request or Reply because a mobile node's registration "
+     "Lifetime has expired\"; this fault sends a Reply when a visitor expires (RFC 5944 3.7)"},
+    {Fault::FaVisitorNeverExpires, Role::ForeignAgent, "fa-visitor-never-expires",
+     "the foreign agent times the registration Lifetime granted in the Reply and deletes the entry when it ends; "
+     "this fault keeps visitors forever (RFC 5944 3.7.2.2, 3.7.3.2)"},
+    // Foreign agent: data plane (RFC 5944 4.2.2, RFC 3024 5).
+    {Fault::FaForwardToNonVisitor, Role::ForeignAgent, "fa-forward-to-non-visitor",
+     "when the inner Destination of a tunnelled datagram is no visitor \"the foreign agent MUST NOT forward the "
+     "datagram without modifications to the original IP header\"; this fault hands it to IP routing "
+     "(RFC 5944 4.2.2)"},
+    {Fault::FaIcmpUnreachableForNonVisitor, Role::ForeignAgent, "fa-icmp-unreachable-for-non-visitor",
+     "\"ICMP Destination Unreachable MUST NOT be sent when a foreign agent is unable to forward an incoming tunneled "
+     "datagram\"; this fault sends one (RFC 5944 4.2.2)"},
+    {Fault::FaArpForVisitor, Role::ForeignAgent, "fa-arp-for-visitor",
+     "\"A foreign agent MUST NOT use broadcast ARP for a mobile node's MAC address on a foreign network\"; this fault "
+     "broadcasts an ARP Request for the home address before each delivery (RFC 5944 4.2.2)"},
+    {Fault::FaNoReverseTunnel, Role::ForeignAgent, "fa-no-reverse-tunnel",
+     "for a Direct Delivery visitor the foreign agent MUST \"detect packets sent by the mobile node, and modify its "
+     "forwarding function to encapsulate them before forwarding\"; this fault forwards them unencapsulated "
+     "(RFC 3024 5.1.1, 4.2.2)"},
+    {Fault::FaReverseTunnelWrongSource, Role::ForeignAgent, "fa-reverse-tunnel-wrong-source",
+     "the reverse tunnel's outer IP Source Address is \"Copied from the Care-of Address field within the "
+     "Registration Request\"; this fault uses another of the agent's addresses (RFC 3024 5.1.2, 5.2.2)"},
+    {Fault::FaReverseTunnelPlainFromEncapsulating, Role::ForeignAgent, "fa-reverse-tunnel-plain-from-encapsulating",
+     "an un-encapsulated packet from a mobile node that requested the Encapsulating Delivery Style \"MUST NOT\" be "
+     "reverse tunnelled but forwarded by standard IP routing; this fault reverse-tunnels it (RFC 3024 5.2.1)"},
+    // Mobile node
+    {Fault::MnNoSolicitationBackoff, Role::MobileNode, "mn-no-solicitation-backoff",
+     "after the three initial solicitations, subsequent solicitations MUST be sent using a binary exponential backoff "
+     "mechanism, doubling the interval between consecutive solicitations, up to a maximum interval; this fault keeps "
+     "soliciting once per second (RFC 5944 2.4)"},
+    {Fault::MnSolicitationTtlNot1, Role::MobileNode, "mn-solicitation-ttl-not-1",
+     "an Agent Solicitation is identical to an ICMP Router Solicitation with the further restriction that the IP TTL "
+     "Field MUST be set to 1; this fault sends TTL 64 (RFC 5944 2.2)"},
+    {Fault::MnDiscardAdvertisementReservedBits, Role::MobileNode, "mn-discard-advertisement-reserved-bits",
+     "a mobile node MUST ignore reserved bits in Agent Advertisements, as opposed to discarding such advertisements; "
+     "this fault discards them (RFC 5944 2.4)"},
+    {Fault::MnIgnoreForeignAgentReboot, Role::MobileNode, "mn-ignore-foreign-agent-reboot",
+     "a sequence number lower than the previous one and inside 0-255 from the foreign agent the mobile node is "
+     "registered with means it rebooted: the mobile node SHOULD register again; this fault does not (RFC 5944 2.4.4)"},
+    {Fault::MnRetransmitWithoutBackoff, Role::MobileNode, "mn-retransmit-without-backoff",
+     "each successive retransmission timeout period SHOULD be at least twice the previous period; this fault "
+     "retransmits at the initial interval forever (RFC 5944 3.6.3)"},
+    {Fault::MnRegisterFasterThanOncePerSecond, Role::MobileNode, "mn-register-faster-than-once-per-second",
+     "the minimum time between Registration Requests MUST NOT be less than 1 second; this fault retransmits after "
+     "250 ms and registers again at once after a move (RFC 5944 3.6.3, 3.6)"},
+    {Fault::MnReuseIdentification, Role::MobileNode, "mn-reuse-identification",
+     "when timestamps are used, a new registration Identification is chosen for each retransmission, and the "
+     "Identification in a new Registration Request MUST NOT be the same as in an immediately preceding Request; this "
+     "fault retransmits with the same Identification (RFC 5944 3.6.3, 5.7)"},
+    {Fault::MnIgnoreIdentificationResync, Role::MobileNode, "mn-ignore-identification-resync",
+     "on Code 133 the mobile node MUST adjust the parameters it uses to compute the Identification field based upon "
+     "the information in the Registration Reply before issuing any future Registration Requests; this fault keeps its "
+     "own clock (RFC 5944 3.6.2.3, 5.7.1)"},
+    {Fault::MnAcceptWrongIdentification, Role::MobileNode, "mn-accept-wrong-identification",
+     "a Registration Reply whose low-order 32 bits of Identification differ from those of the most recent Request "
+     "sent to the replying agent MUST be silently discarded; this fault accepts it (RFC 5944 3.6.2.1)"},
+    {Fault::MnAcceptUnauthenticatedReply, Role::MobileNode, "mn-accept-unauthenticated-reply",
+     "a Registration Reply from the home agent without exactly one valid Mobile-Home Authentication Extension MUST be "
+     "silently discarded; this fault accepts it (RFC 5944 3.6.2.1 b)"},
+    {Fault::MnRenewAfterExpiry, Role::MobileNode, "mn-renew-after-expiry",
+     "a mobile node registered on a foreign network SHOULD re-register before the expiration of the Lifetime of its "
+     "registration; this fault re-registers one second after it expired (RFC 5944 3.6.2.2)"},
+    {Fault::MnLifetimeExceedsAdvertised, Role::MobileNode, "mn-lifetime-exceeds-advertised",
+     "when registering with a foreign agent the Lifetime SHOULD NOT exceed the Registration Lifetime of the Agent "
+     "Advertisement; this fault requests the configured lifetime regardless (RFC 5944 3.6.1.2)"},
+    {Fault::MnDecapsulationBitViaForeignAgent, Role::MobileNode, "mn-d-bit-via-foreign-agent",
+     "the mobile node SHOULD set the 'D' bit if it is registering with a co-located care-of address; otherwise the "
+     "'D' bit MUST NOT be set; this fault sets it when registering through a foreign agent (RFC 5944 3.6.1.2)"},
+    {Fault::MnColocatedSourceHomeAddress, Role::MobileNode, "mn-colocated-source-home-address",
+     "when registering on a foreign network with a co-located care-of address, the IP source address MUST be the "
+     "care-of address; this fault sends from the home address (RFC 5944 3.6.1.1)"},
+    {Fault::MnNoDeregistrationAtHome, Role::MobileNode, "mn-no-deregistration-at-home",
+     "a mobile node that detects it has returned to its home network SHOULD deregister with its home agent; this "
+     "fault sends no deregistration (RFC 5944 2.4.3, 3.6.1.2)"},
+    {Fault::MnNoGratuitousArpAtHome, Role::MobileNode, "mn-no-gratuitous-arp-at-home",
+     "before transmitting the (de)Registration Request message to its home agent, the mobile node MUST transmit a "
+     "gratuitous ARP on its home network as a local broadcast; this fault sends none (RFC 5944 4.6)"},
+    {Fault::MnGratuitousArpAfterRequest, Role::MobileNode, "mn-gratuitous-arp-after-request",
+     "on returning home the mobile node performs a gratuitous ARP for itself and then transmits its Registration "
+     "Request, in this order (MUST); this fault sends the gratuitous ARP only after the reply (RFC 5944 4.6)"},
+    {Fault::MnAnswerArpWhileAway, Role::MobileNode, "mn-answer-arp-while-away",
+     "while the mobile node is away from home, it MUST NOT reply to ARP Requests in which the target IP address is "
+     "its own home address (unless unicast by its foreign agent); this fault answers every one (RFC 5944 4.6)"},
+    {Fault::MnRequestTtlNot255, Role::MobileNode, "mn-request-ttl-not-255",
+     "in Registration Requests sent by a mobile node the Time to Live field in the IP header MUST be set to 255; this "
+     "fault sends TTL 64 (RFC 3024 3.2, 4.1.1)"},
+    {Fault::MnUdpTunnelRequestAfterAuth, Role::MobileNode, "mn-udp-tunnel-request-after-auth",
+     "the mobile node MUST place the UDP Tunnel Request Extension before the Mobile-Home Authentication Extension; "
+     "this fault appends it after (RFC 3519 4.4)"},
+    {Fault::MnUdpTunnelWithoutReply, Role::MobileNode, "mn-udp-tunnel-without-reply",
+     "a mobile node that included a UDP Tunnel Request but receives a reply without a UDP Tunnel Reply extension MUST "
+     "NOT use UDP tunnelling; this fault tunnels over UDP anyway (RFC 3519 4.4)"},
+    {Fault::MnNoKeepalive, Role::MobileNode, "mn-no-keepalive",
+     "the non-HA endpoint of a Mobile IP UDP tunnel MUST send a keepalive packet if no other packet to the HA has "
+     "been sent in K seconds; this fault sends none (RFC 3519 4.9)"},
+    {Fault::MnUdpTunnelRequestViaForeignAgent, Role::MobileNode, "mn-udp-tunnel-request-via-fa",
+     "the UDP Tunnel Request Extension SHALL NOT be used by the mobile node when it is registering with a foreign "
+     "agent care-of address; this fault includes it (RFC 3519 4.4)"},
 }};
 
 constexpr bool faults_in_enum_order() {
@@ -140,6 +369,15 @@ constexpr bool faults_in_enum_order() {
 static_assert(faults_in_enum_order(), "kFaults must list the faults in enum order");
 
 }  // namespace
+
+std::string_view role_name(Role r) {
+  switch (r) {
+    case Role::HomeAgent: return "ha";
+    case Role::ForeignAgent: return "fa";
+    case Role::MobileNode: return "mn";
+  }
+  return "?";
+}
 
 std::span<const FaultInfo> all_faults() { return kFaults; }
 

@@ -11,7 +11,8 @@
 
 namespace mipvpn::agents {
 
-enum class Role { HomeAgent };
+enum class Role { HomeAgent, ForeignAgent, MobileNode };
+std::string_view role_name(Role);  // "ha", "fa", "mn" (the --role value)
 
 enum class Fault : unsigned {
   ReplyWithoutSa,
@@ -55,6 +56,83 @@ enum class Fault : unsigned {
   NoTncToTrustedSource,
   TncToUntrustedSource,
   AnswerUntrustedSource,
+  // Foreign agent: agent discovery (RFC 5944 2).
+  FaAdvertTtlNot1,
+  FaAdvertWrongDestination,
+  FaAdvertFirstSequenceNotZero,
+  FaAdvertSequenceNotIncremented,
+  FaAdvertSequenceWrapsToZero,
+  FaAdvertWithoutCareOfAddress,
+  FaAdvertReservedBitsSet,
+  FaAdvertIntervalOverLifetimeThird,
+  FaAdvertNotRandomized,
+  FaAdvertRegistrationLifetimeTooLong,
+  FaNoSolicitationAnswer,
+  FaAdvertRateUnlimited,
+  // Foreign agent: registration requests (RFC 5944 3.7.1-3.7.2, RFC 3024 3.3, 4.2.1).
+  FaAcceptReservedBits,
+  FaAcceptUnofferedCareOfAddress,
+  FaRelayToOwnAddress,
+  FaLifetimeTooLongWrongCode,
+  FaLifetimeTooLongWrongLifetime,
+  FaIgnoreMnFa,
+  FaRelayModifiesBeforeMnHa,
+  FaRelayKeepsMnFa,
+  FaRelayKeepsDeliveryStyleExtension,
+  FaNoFaHaWithSa,
+  FaFaHaOnDeregistration,
+  FaRelayWrongSourceAddress,
+  FaDenialWrongIdentification,
+  FaDenialToBroadcast,
+  FaNoDenialRateLimit,
+  FaTimeoutWithout78,
+  FaNoMnFaInReply,
+  FaPendingLimitIgnored,
+  FaSkipTtlCheck,
+  FaAcceptUnsupportedEncapsulation,
+  FaAcceptUnsupportedDeliveryStyle,
+  FaAcceptUnsupportedReverseTunnel,
+  // Foreign agent: registration replies (RFC 5944 3.7, 3.7.3).
+  FaReplyNotRelayed,
+  FaReplyIdNotChecked,
+  FaReplyFaHaNotChecked,
+  FaReplyFaHaNotStripped,
+  FaReplyModifiedBeforeMnHa,
+  FaVisitorKeptOnDeregistration,
+  FaVisitorChangedOnHaDenial,
+  FaReplyOnVisitorExpiry,
+  FaVisitorNeverExpires,
+  // Foreign agent: data plane (RFC 5944 4.2.2, RFC 3024 5).
+  FaForwardToNonVisitor,
+  FaIcmpUnreachableForNonVisitor,
+  FaArpForVisitor,
+  FaNoReverseTunnel,
+  FaReverseTunnelWrongSource,
+  FaReverseTunnelPlainFromEncapsulating,
+  // Mobile node (agents/mn)
+  MnNoSolicitationBackoff,
+  MnSolicitationTtlNot1,
+  MnDiscardAdvertisementReservedBits,
+  MnIgnoreForeignAgentReboot,
+  MnRetransmitWithoutBackoff,
+  MnRegisterFasterThanOncePerSecond,
+  MnReuseIdentification,
+  MnIgnoreIdentificationResync,
+  MnAcceptWrongIdentification,
+  MnAcceptUnauthenticatedReply,
+  MnRenewAfterExpiry,
+  MnLifetimeExceedsAdvertised,
+  MnDecapsulationBitViaForeignAgent,
+  MnColocatedSourceHomeAddress,
+  MnNoDeregistrationAtHome,
+  MnNoGratuitousArpAtHome,
+  MnGratuitousArpAfterRequest,
+  MnAnswerArpWhileAway,
+  MnRequestTtlNot255,
+  MnUdpTunnelRequestAfterAuth,
+  MnUdpTunnelWithoutReply,
+  MnNoKeepalive,
+  MnUdpTunnelRequestViaForeignAgent,
   Count_  // not a fault
 };
 

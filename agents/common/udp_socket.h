@@ -16,12 +16,24 @@ struct Datagram {
   Endpoint source;       // IP source address and UDP source port
   Endpoint destination;  // IP destination address (from IP_PKTINFO) and our port
   int ifindex = 0;
+  int ttl = -1;            // IP TTL as received (IP_RECVTTL), -1 if the kernel did not say
   bool truncated = false;  // larger than the receive buffer
+};
+
+// An ICMP error the kernel queued for a datagram this socket sent (IP_RECVERR).
+struct DatagramError {
+  std::vector<uint8_t> payload;  // the UDP payload of the datagram that caused it
+  Endpoint destination;          // where that datagram was sent
+  Tins::IPv4Address offender;    // the node that sent the ICMP error
+  uint8_t icmp_type = 0;
+  uint8_t icmp_code = 0;
+  int error = 0;                 // the errno the kernel maps it to
 };
 
 class PktinfoUdpSocket {
  public:
-  // Binds 0.0.0.0:port (exclusively), non-blocking, IP_PKTINFO and SO_BROADCAST on. Throws std::system_error.
+  // Binds 0.0.0.0:port (exclusively; 0 = an ephemeral port, which port() then reports), non-blocking, IP_PKTINFO
+  // and SO_BROADCAST on. Throws std::system_error.
   explicit PktinfoUdpSocket(uint16_t port);
   ~PktinfoUdpSocket();
   PktinfoUdpSocket(const PktinfoUdpSocket&) = delete;
@@ -32,9 +44,15 @@ class PktinfoUdpSocket {
 
   // Lets replies leave with a source address the host does not own (IP_TRANSPARENT, needs CAP_NET_ADMIN).
   bool allow_foreign_source();
+  // Queues ICMP errors about sent datagrams (IP_RECVERR); poll then reports POLLERR and receive_error() reads them.
+  bool enable_errors();
+  // Joins an IPv4 multicast group on one interface (IP_ADD_MEMBERSHIP with ip_mreqn).
+  bool join_multicast(const Tins::IPv4Address& group, int ifindex);
 
   // Next queued datagram, or nullopt when none is waiting (or on error, see last_error()).
   std::optional<Datagram> receive();
+  // Next queued ICMP error of an ICMP origin, or nullopt when none is waiting.
+  std::optional<DatagramError> receive_error();
   // Sends `payload` from `source` (0.0.0.0 = let the kernel choose) to `destination`. Returns 0 or an errno value.
   int send(const std::vector<uint8_t>& payload, const Tins::IPv4Address& source, const Endpoint& destination);
 

@@ -140,7 +140,9 @@ int decode_capture(const std::string& path, const DecodeSettings& settings, std:
       nlohmann::ordered_json sa_list = nlohmann::ordered_json::array();
       for (const auto& v : sa) sa_list.push_back(sa_json(frame, v));
       j["sa"] = std::move(sa_list);
-      out << j.dump() << "\n";
+      // Strings from the capture (the pcapng if_name, for one) need not be UTF-8; dump() would throw on them and end
+      // the run, so invalid bytes become U+FFFD instead.
+      out << j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << "\n";
     } else {
       out << "#" << i + 1 << " " << seconds_text(relative) << " " << frame.summary() << "\n";
       for (const auto& v : violations)

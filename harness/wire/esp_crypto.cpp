@@ -161,9 +161,11 @@ bool aes_gcm(bool encrypt, std::span<const uint8_t> key_and_salt, std::span<cons
   int ok = encrypt ? EVP_EncryptInit_ex2(ctx, cipher, key_and_salt.data(), nonce.data(), nullptr)
                    : EVP_DecryptInit_ex2(ctx, cipher, key_and_salt.data(), nonce.data(), nullptr);
   if (ok != 1) return false;
-  int len = 0;
+  // The AAD update reports its own length; `len` counts only bytes written to `out`, so that out + len stays inside
+  // the output (an empty ciphertext leaves it 0: `out` may then be null, and offsetting it is undefined).
+  int aad_len = 0, len = 0;
   if (encrypt) {
-    if (EVP_EncryptUpdate(ctx, nullptr, &len, aad.data(), to_int(aad.size())) != 1) return false;
+    if (EVP_EncryptUpdate(ctx, nullptr, &aad_len, aad.data(), to_int(aad.size())) != 1) return false;
     if (!in.empty() && EVP_EncryptUpdate(ctx, out, &len, in.data(), to_int(in.size())) != 1) return false;
     int fin = 0;
     if (EVP_EncryptFinal_ex(ctx, out + len, &fin) != 1) return false;
@@ -171,7 +173,7 @@ bool aes_gcm(bool encrypt, std::span<const uint8_t> key_and_salt, std::span<cons
                            OSSL_PARAM_construct_end()};
     return EVP_CIPHER_CTX_get_params(ctx, params) == 1;
   }
-  if (EVP_DecryptUpdate(ctx, nullptr, &len, aad.data(), to_int(aad.size())) != 1) return false;
+  if (EVP_DecryptUpdate(ctx, nullptr, &aad_len, aad.data(), to_int(aad.size())) != 1) return false;
   if (!in.empty() && EVP_DecryptUpdate(ctx, out, &len, in.data(), to_int(in.size())) != 1) return false;
   OSSL_PARAM params[] = {OSSL_PARAM_construct_octet_string(OSSL_CIPHER_PARAM_AEAD_TAG, tag, 16),
                          OSSL_PARAM_construct_end()};

@@ -183,20 +183,33 @@ bool parse_key(const std::string& text, std::vector<uint8_t>& key, std::string& 
   return true;
 }
 
+// A dotted quad in the form Wireshark compares against (filter_address_match works on the address text, so "010.0.0.1"
+// would never match 10.0.0.1 there): four decimal octets 0-255 without leading zeros. The address is built from the
+// octets themselves, never by Tins::IPv4Address(string), whose inet_pton throws on forms it does not take.
 bool parse_address(const std::string& text, std::optional<Tins::IPv4Address>& out, std::string& error) {
   if (text == "*") {
     out.reset();
     return true;
   }
-  unsigned parts[4];
-  int consumed = 0;
-  if (std::sscanf(text.c_str(), "%3u.%3u.%3u.%3u%n", &parts[0], &parts[1], &parts[2], &parts[3], &consumed) == 4 &&
-      static_cast<size_t>(consumed) == text.size() && parts[0] < 256 && parts[1] < 256 && parts[2] < 256 &&
-      parts[3] < 256 && text.find_first_not_of("0123456789.") == std::string::npos) {
-    out = Tins::IPv4Address(text);
+  uint8_t octets[4] = {};
+  size_t pos = 0;
+  bool ok = true;
+  for (int i = 0; i < 4 && ok; ++i) {
+    if (i > 0) ok = pos < text.size() && text[pos++] == '.';
+    const size_t start = pos;
+    unsigned v = 0;
+    while (ok && pos < text.size() && pos - start < 3 && text[pos] >= '0' && text[pos] <= '9')
+      v = v * 10 + static_cast<unsigned>(text[pos++] - '0');
+    ok = ok && pos > start && v < 256 && !(text[start] == '0' && pos - start > 1);
+    octets[i] = static_cast<uint8_t>(v);
+  }
+  if (ok && pos == text.size()) {
+    uint32_t raw = 0;  // Tins::IPv4Address keeps the network byte order in memory
+    std::memcpy(&raw, octets, 4);
+    out = Tins::IPv4Address(raw);
     return true;
   }
-  error = "a dotted-quad IPv4 address or \"*\"";
+  error = "a dotted-quad IPv4 address (decimal octets 0-255, no leading zeros) or \"*\"";
   if (text.find('*') != std::string::npos || text.find('/') != std::string::npos)
     error += " (Wireshark's per-octet wildcards and /prefix lengths are not supported by mipvpn)";
   error += ", found " + quoted(text);

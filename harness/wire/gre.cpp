@@ -268,10 +268,10 @@ std::vector<Violation> validate(const Gre& gre, std::span<const uint8_t> gre_pac
   if (gre.version() != 0)
     add(kRfc2784, "2.3.1", "MUST",
         "Version is " + std::to_string(gre.version()) + ": \"The Version Number field MUST contain the value zero\"");
+  // K and S are not flagged: RFC 2890 (Key and Sequence Number Extensions to GRE) updates RFC 2784 and defines exactly
+  // these two bits, so an RFC 2784 receiver of today takes them (tshark does). Only RFC 1701's routing bits remain.
   std::string rfc1701_bits;
   if (gre.r()) rfc1701_bits += " R";
-  if (gre.k()) rfc1701_bits += " K";
-  if (gre.s()) rfc1701_bits += " S";
   if (gre.strict_source_route()) rfc1701_bits += " s";
   if (!rfc1701_bits.empty())
     add(kRfc2784, "2.3", "MUST",

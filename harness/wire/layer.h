@@ -60,7 +60,8 @@ struct DecodedFrame {
   // Plaintexts recovered from ESP live here so later layers can point into them (deque: stable addresses).
   std::deque<std::vector<uint8_t>> buffers;
 
-  // All layers' summaries joined: "eth ... | IP ... | UDP 4500>4500 | ESP spi=0x... seq=3 | IP ... | UDP ... | RRQ ...".
+  // All layers' summaries joined by spaces, with " | " before each IP packet nested in another (docs/seams.md):
+  // "02:..>02:.. IP a>b ttl=64 UDP 4500>4500 cksum=0 ESP spi=0x... seq=3 aes-gcm-16 next=IPv4 | IP c>d ttl=64 UDP ...".
   std::string summary() const;
   // Every violation of every layer, in layer order.
   std::vector<Violation> violations() const;
@@ -89,6 +90,8 @@ struct Next {
   size_t offset = 0;          // where bytes[0] sits (frame offset, or plaintext offset when in_plaintext)
   bool in_plaintext = false;  // bytes point into DecodedFrame::buffers (ESP plaintext or a rebuilt packet)
   uint8_t protocol = 0;       // for IpPayload: the IP protocol number of `bytes`
+  int buffer = -1;            // the DecodedFrame::buffers entry `bytes` point into, set by the decoder that added it
+                              // (an empty entry cannot be found by address); -1: found by address when in_plaintext
 };
 
 // The innermost IP header around the layer being decoded: minimal encapsulation rebuilds the inner header from it,
@@ -105,6 +108,7 @@ struct IpContext {
   uint16_t src_port = 0;  // of the enclosing UDP datagram when the layer rides UDP (RFC 3519, RFC 3948), else 0
   uint16_t dst_port = 0;
   uint16_t udp_checksum = 0;  // of that UDP datagram (RFC 3948 2.1 wants 0 for ESP-in-UDP)
+  bool truncated = false;     // the capture holds less than Total Length announces (snap length): the payload is cut
 };
 
 class EspKeyring;  // harness/wire/esp_keys.h

@@ -135,13 +135,23 @@ Next decode_minimal_encap_layer(Bytes payload, size_t offset, const IpContext& o
     out.layers.push_back(std::move(layer));
     return Next{};
   }
+  // Reached as the payload of RFC 3519 tunnel data (Next Header 55) or of ESP, the forwarding header follows an IP
+  // header whose Protocol is 17 or 50; RFC 3519 4.3 has the receiver replace that Protocol with the Next Header before
+  // "ordinary minimal IP encapsulation processing", so the RFC 2004 rules judge that conceptual header.
+  std::vector<uint8_t> conceptual;
+  Bytes ip_header = outer.header;
+  if (ip->protocol != MinimalEncapsulation::kIpProtocol) {
+    conceptual.assign(outer.header.begin(), outer.header.end());
+    conceptual[9] = MinimalEncapsulation::kIpProtocol;
+    ip_header = conceptual;
+  }
   auto decoded = MinimalEncapsulation::decode(payload.data(), payload.size(), false);
   if (ip->fragment_offset() != 0) {
     // Only the first fragment carries the forwarding header; report one here only when its checksum says it is real.
     layer.length = payload.size();
     layer.summary = "MINENC fragment offset=" + std::to_string(ip->fragment_offset() * 8) +
                     " len=" + std::to_string(payload.size());
-    if (decoded && decoded->checksum_valid()) layer.violations = validate_minimal_encap(outer.header, *decoded, false);
+    if (decoded && decoded->checksum_valid()) layer.violations = validate_minimal_encap(ip_header, *decoded, false);
     out.layers.push_back(std::move(layer));
     return Next{};
   }
@@ -163,7 +173,7 @@ Next decode_minimal_encap_layer(Bytes payload, size_t offset, const IpContext& o
   if (opt.verify_checksums) layer.add("checksum_valid", m.checksum_valid());
   layer.add("original_destination", m.original_destination().to_string());
   if (m.s()) layer.add("original_source", m.original_source().to_string());
-  layer.violations = validate_minimal_encap(outer.header, m, opt.verify_checksums);
+  layer.violations = validate_minimal_encap(ip_header, m, opt.verify_checksums);
 
   std::string s = "MINENC proto=" + std::to_string(m.protocol()) + " inner-dst=" + m.original_destination().to_string();
   if (m.s()) s += " inner-src=" + m.original_source().to_string();
@@ -182,6 +192,7 @@ Next decode_minimal_encap_layer(Bytes payload, size_t offset, const IpContext& o
   next.bytes = Bytes(out.buffers.back());
   next.offset = 0;
   next.in_plaintext = true;
+  next.buffer = static_cast<int>(out.buffers.size() - 1);
   return next;
 }
 

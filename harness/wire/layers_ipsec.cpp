@@ -7,6 +7,7 @@
 
 #include <cstdio>
 #include <string>
+#include <vector>
 
 namespace mipvpn::wire {
 namespace {
@@ -40,6 +41,13 @@ Next decode_esp(Bytes esp, size_t offset, const IpContext& ctx, const DecodeOpti
   l.add("payload_length", uint64_t{e.payload().size()});
   l.violations = validate(e);
   l.summary = "ESP spi=" + hex32(e.spi()) + " seq=" + std::to_string(e.sequence());
+  if (ctx.truncated) {
+    // The capture cut the packet (snap length): its length rules and its ICV say nothing about the sender, and it
+    // cannot be decrypted. SPI and Sequence Number are still there for the reader and the SA classifier.
+    std::erase_if(l.violations, [](const Violation& v) { return v.section == "2.5"; });
+    l.summary += " len=" + std::to_string(e.payload().size()) + " (capture truncated, not decrypted)";
+    return {};
+  }
 
   const EspSa* sa = opt.esp_keys != nullptr ? opt.esp_keys->find(e.spi(), ctx.src, ctx.dst) : nullptr;
   if (sa == nullptr) {
@@ -75,6 +83,7 @@ Next decode_esp(Bytes esp, size_t offset, const IpContext& ctx, const DecodeOpti
   next.bytes = inner;
   next.offset = 0;
   next.in_plaintext = true;
+  next.buffer = static_cast<int>(out.buffers.size() - 1);
   if (t.next_header == static_cast<uint8_t>(EspNextHeader::IPv4)) {
     next.kind = NextKind::IPv4;
   } else {

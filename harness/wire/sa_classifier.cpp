@@ -2,6 +2,7 @@
 
 #include "harness/wire/ike_names.h"
 
+#include <charconv>
 #include <cstdio>
 
 namespace mipvpn::wire {
@@ -87,7 +88,12 @@ std::optional<IkeObservation> IkeObservation::from(const Layer& l, SaTime time, 
     if (v == nullptr || !std::holds_alternative<std::string>(*v)) return std::nullopt;
     const std::string& text = std::get<std::string>(*v);  // "0x%016x"
     if (text.size() != 18 || text.rfind("0x", 0) != 0) return std::nullopt;
-    return std::stoull(text.substr(2), nullptr, 16);
+    // from_chars, not stoull: any Layer may be handed in, and stoull throws on non-hex text (and takes a sign or
+    // leading blanks); a field that is not 16 hex digits makes no observation.
+    uint64_t value = 0;
+    const auto r = std::from_chars(text.data() + 2, text.data() + text.size(), value, 16);
+    if (r.ec != std::errc() || r.ptr != text.data() + text.size()) return std::nullopt;
+    return value;
   };
   const auto spi_i = spi("spi_i"), spi_r = spi("spi_r");
   const auto exchange = number("exchange_type"), flags = number("flags"), msgid = number("message_id");

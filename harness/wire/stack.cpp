@@ -13,6 +13,9 @@
 
 #include <tins/ip_address.h>
 
+#include <algorithm>
+#include <functional>
+
 namespace mipvpn::wire {
 namespace {
 
@@ -37,11 +40,14 @@ Layer& start_layer(DecodedFrame& out, std::string protocol, size_t offset, size_
   return out.layers.back();
 }
 
-// The index of the buffer that holds `p`, or -1 when `p` is in the frame.
+// The index of the buffer that holds `p`, or -1 when `p` is in the frame. Newest first: the bytes to decode are
+// normally in the buffer just added. An empty buffer (ESP with no Payload Data) has no bytes, only its data()
+// pointer (often null), which the empty span handed on from it carries too.
 int buffer_of(const DecodedFrame& out, const uint8_t* p) {
-  for (size_t i = 0; i < out.buffers.size(); ++i) {
+  const std::less_equal<const uint8_t*> le;
+  for (size_t i = out.buffers.size(); i-- > 0;) {
     const auto& b = out.buffers[i];
-    if (!b.empty() && p >= b.data() && p <= b.data() + b.size()) return static_cast<int>(i);
+    if (le(b.data(), p) && le(p, b.data() + b.size())) return static_cast<int>(i);
   }
   return -1;
 }
@@ -200,7 +206,8 @@ void decode_tcp(Bytes seg, size_t offset, const IpContext& ctx, DecodedFrame& ou
     return;
   }
   const size_t data_offset = size_t{static_cast<unsigned>(seg[12] >> 4)} * 4;
-  Layer& l = start_layer(out, "tcp", offset, data_offset, ctx.in_plaintext);
+  // A Data Offset past the segment is an error below; the layer itself never claims bytes the segment lacks.
+  Layer& l = start_layer(out, "tcp", offset, std::min(data_offset, seg.size()), ctx.in_plaintext);
   const uint16_t sport = load16(seg.data()), dport = load16(seg.data() + 2);
   l.add("src_port", uint64_t{sport});
   l.add("dst_port", uint64_t{dport});
@@ -342,7 +349,8 @@ void decode_ip(Bytes pkt, size_t offset, bool in_plaintext, const DecodeOptions&
   ctx.in_plaintext = in_plaintext;
   ctx.decrypted = decrypted;
 
-  Layer& l = start_layer(out, "ip", offset, ihl, in_plaintext);
+  // An IHL past the packet is an error below; the layer itself never claims bytes the packet lacks.
+  Layer& l = start_layer(out, "ip", offset, std::min(ihl, pkt.size()), in_plaintext);
   l.add("version", uint64_t{version});
   l.add("header_length", uint64_t{ihl});
   l.add("dscp", uint64_t{static_cast<unsigned>(pkt[1] >> 2)});
@@ -389,6 +397,7 @@ void decode_ip(Bytes pkt, size_t offset, bool in_plaintext, const DecodeOptions&
     l.add("captured_length", uint64_t{pkt.size()});
     l.summary += " truncated=" + std::to_string(pkt.size()) + "/" + std::to_string(total_length);
     end = pkt.size();
+    ctx.truncated = true;
   }
   const Bytes body = pkt.subspan(ihl, end - ihl);
   const size_t frag_offset = size_t{frag & 0x1fffu} * 8;
@@ -416,8 +425,9 @@ void decode_next(const Next& next, const IpContext& ctx, const DecodeOptions& op
                 "(encapsulation too deep)");
     return;
   }
-  // Bytes in a buffer are either ESP plaintext (the layer before is ESP) or inside one, or a rebuilt packet.
-  const int buffer = next.in_plaintext ? buffer_of(out, next.bytes.data()) : -1;
+  // Bytes in a buffer are either ESP plaintext (the layer before is ESP) or inside one, or a rebuilt packet. The
+  // decoder that added the buffer names it: an empty one (ESP without Payload Data) has no address to look for.
+  const int buffer = !next.in_plaintext ? -1 : next.buffer >= 0 ? next.buffer : buffer_of(out, next.bytes.data());
   const bool decrypted = next.in_plaintext && (ctx.decrypted || (!out.layers.empty() && out.layers.back().protocol == "esp"));
   const size_t first = out.layers.size();
   switch (next.kind) {

@@ -43,9 +43,10 @@ class DecodeCli : public ::testing::Test {
     return bytes;
   }
 
-  std::string write(const std::vector<std::vector<uint8_t>>& frames, size_t cut = 0) {
+  std::string write(const std::vector<std::vector<uint8_t>>& frames, size_t cut = 0,
+                    const std::string& if_name = "br-foreign") {
     std::vector<uint8_t> f = net::encode_section_header();
-    auto idb = net::encode_interface_description("br-foreign", net::kLinkTypeEthernet, 65535);
+    auto idb = net::encode_interface_description(if_name, net::kLinkTypeEthernet, 65535);
     f.insert(f.end(), idb.begin(), idb.end());
     uint64_t t = 1'700'000'000'000'000'000ull;
     for (const auto& frame : frames) {
@@ -175,6 +176,24 @@ TEST_F(DecodeCli, BadEspKeyFileNamesLineAndFieldAndExitsTwo) {
   EXPECT_EQ(decode(path, s), 2);
   EXPECT_NE(err_.str().find(keys + ":1"), std::string::npos) << err_.str();
   EXPECT_NE(err_.str().find("spi"), std::string::npos) << err_.str();
+}
+
+// The pcapng if_name option is whatever bytes the writer put there; JSON output must survive bytes that are not
+// UTF-8 (nlohmann's dump() throws on them by default) and still print every packet.
+TEST_F(DecodeCli, JsonSurvivesAnInterfaceNameThatIsNotUtf8) {
+  const auto path = write({rrq_frame(), rrq_frame()}, 0, "eth\xff\xfe");
+  DecodeSettings s;
+  s.json = true;
+  EXPECT_EQ(decode(path, s), 0) << err_.str();
+  std::istringstream lines(out_.str());
+  std::string line;
+  size_t n = 0;
+  while (std::getline(lines, line)) {
+    const auto j = nlohmann::json::parse(line);
+    EXPECT_EQ(j["frame"], ++n);
+    EXPECT_EQ(j["layers"].size(), 4u);
+  }
+  EXPECT_EQ(n, 2u);
 }
 
 }  // namespace

@@ -11,122 +11,23 @@
 #include "harness/wire/ip_in_ip.h"
 #include "harness/wire/layers_encap.h"
 #include "harness/wire/minimal_encap.h"
+#include "tests/oracle/layer_fields.h"
+#include "tests/oracle/tshark_run.h"
 
 #include <gtest/gtest.h>
 #include <tins/ethernetII.h>
 #include <tins/ip.h>
-#include <tins/packet_writer.h>
 #include <tins/rawpdu.h>
 #include <tins/udp.h>
-#include <nlohmann/json.hpp>
 
-#include <sys/wait.h>
-#include <unistd.h>
-#include <cstdio>
 #include <cstring>
-#include <filesystem>
-#include <fstream>
-#include <iostream>
-#include <sstream>
 #include <string>
+#include <vector>
 
 namespace mipvpn::wire::oracle {
 namespace {
 
-using Json = nlohmann::ordered_json;  // keeps tshark's field order, so repeated fields come back in wire order
-namespace fs = std::filesystem;
-
-constexpr const char* kTshark = "/usr/bin/tshark";
 constexpr size_t kEth = 14;
-
-// Every value stored under `key` anywhere below `node`, in document order; arrays are flattened.
-void collect(const Json& node, const std::string& key, std::vector<Json>& out) {
-  if (node.is_object()) {
-    for (auto it = node.begin(); it != node.end(); ++it) {
-      if (it.key() == key) {
-        if (it.value().is_array() && !key.ends_with("_raw")) {
-          for (const auto& v : it.value()) out.push_back(v);
-        } else {
-          out.push_back(it.value());
-        }
-      }
-      collect(it.value(), key, out);
-    }
-  } else if (node.is_array()) {
-    for (const auto& v : node) collect(v, key, out);
-  }
-}
-
-std::vector<std::string> values(const Json& layers, const std::string& key) {
-  std::vector<Json> found;
-  collect(layers, key, found);
-  std::vector<std::string> out;
-  for (const auto& v : found) out.push_back(v.is_string() ? v.get<std::string>() : v.dump());
-  return out;
-}
-
-std::string value(const Json& layers, const std::string& key) {
-  const auto v = values(layers, key);
-  return v.empty() ? "<absent>" : v.front();
-}
-
-std::string hex(uint64_t v, int width) {
-  char buf[24];
-  std::snprintf(buf, sizeof buf, "0x%0*llx", width, static_cast<unsigned long long>(v));
-  return buf;
-}
-
-std::string colon_hex(std::span<const uint8_t> b) {
-  std::string s;
-  char buf[4];
-  for (size_t i = 0; i < b.size(); ++i) {
-    std::snprintf(buf, sizeof buf, i ? ":%02x" : "%02x", b[i]);
-    s += buf;
-  }
-  return s;
-}
-
-// Runs a command without a shell; stdout is returned, stderr goes to err_path. Exit status in *status.
-std::string run(const std::vector<std::string>& argv, const std::string& err_path, int* status) {
-  int out_pipe[2];
-  if (pipe(out_pipe) != 0) return {};
-  const pid_t pid = fork();
-  if (pid == 0) {
-    dup2(out_pipe[1], STDOUT_FILENO);
-    FILE* err = std::fopen(err_path.c_str(), "w");
-    if (err != nullptr) dup2(fileno(err), STDERR_FILENO);
-    close(out_pipe[0]);
-    close(out_pipe[1]);
-    std::vector<char*> args;
-    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    execv(args[0], args.data());
-    _exit(127);
-  }
-  close(out_pipe[1]);
-  std::string out;
-  char buf[65536];
-  ssize_t n;
-  while ((n = read(out_pipe[0], buf, sizeof buf)) > 0) out.append(buf, static_cast<size_t>(n));
-  close(out_pipe[0]);
-  int st = 0;
-  waitpid(pid, &st, 0);
-  *status = st;
-  return out;
-}
-
-// Fails the test for malformed marks and for expert infos of severity warning or error (listing all of them).
-void expect_clean(const Json& layers, int frame) {
-  EXPECT_TRUE(values(layers, "_ws.malformed").empty()) << "frame " << frame << " marked malformed";
-  const auto severities = values(layers, "_ws.expert.severity");
-  const auto messages = values(layers, "_ws.expert.message");
-  std::string all;
-  for (const auto& m : messages) all += "  " + m + "\n";
-  for (const auto& s : severities) {
-    // Wireshark's PI_WARN is 0x00600000 and PI_ERROR 0x00800000; notes and chats are informational.
-    EXPECT_LT(std::stoul(s), 0x00600000ul) << "frame " << frame << " has expert info:\n" << all;
-  }
-}
 
 std::vector<uint8_t> ethernet(std::span<const uint8_t> ip_packet, uint16_t ethertype = 0x0800) {
   const uint8_t head[kEth] = {0x02,
@@ -179,57 +80,44 @@ Bytes ip_payload(const std::vector<uint8_t>& frame, size_t offset) {
   return Bytes(frame.data() + offset + ihl, total - ihl);
 }
 
-uint64_t num(const Layer& l, std::string_view name) {
-  const FieldValue* v = l.find(name);
-  return v != nullptr && std::holds_alternative<uint64_t>(*v) ? std::get<uint64_t>(*v) : ~uint64_t{0};
-}
-std::string flag(const Layer& l, std::string_view name) {
-  const FieldValue* v = l.find(name);
-  return v != nullptr && std::holds_alternative<bool>(*v) ? (std::get<bool>(*v) ? "1" : "0") : "<absent>";
-}
-std::string text(const Layer& l, std::string_view name) {
-  const FieldValue* v = l.find(name);
-  return v != nullptr && std::holds_alternative<std::string>(*v) ? std::get<std::string>(*v) : "<absent>";
-}
-
 // Compares every field of our GRE layer with tshark's dissection of the same bytes.
 void expect_gre_matches(const Layer& ours, const Json& l, int frame) {
   SCOPED_TRACE("frame " + std::to_string(frame));
   ASSERT_FALSE(ours.error) << ours.error->to_string();
   ASSERT_NE(value(l, "gre.proto"), "<absent>") << "not dissected as GRE";
-  EXPECT_EQ(value(l, "gre.flags_and_version"), hex(num(ours, "flags_version"), 4));
-  EXPECT_EQ(value(l, "gre.flags.checksum"), flag(ours, "c"));
-  EXPECT_EQ(value(l, "gre.flags.routing"), flag(ours, "r"));
-  EXPECT_EQ(value(l, "gre.flags.key"), flag(ours, "k"));
-  EXPECT_EQ(value(l, "gre.flags.sequence_number"), flag(ours, "s"));
-  EXPECT_EQ(value(l, "gre.flags.strict_source_route"), flag(ours, "strict_source_route"));
-  EXPECT_EQ(value(l, "gre.flags.recursion_control"), std::to_string(num(ours, "recursion_control")));
-  EXPECT_EQ(value(l, "gre.flags.reserved"), std::to_string(num(ours, "flags")));
-  EXPECT_EQ(value(l, "gre.flags.version"), std::to_string(num(ours, "version")));
-  EXPECT_EQ(value(l, "gre.proto"), hex(num(ours, "protocol_type"), 4));
+  EXPECT_EQ(value(l, "gre.flags_and_version"), hexw(u64(ours, "flags_version"), 4));
+  EXPECT_EQ(value(l, "gre.flags.checksum"), bit(ours, "c"));
+  EXPECT_EQ(value(l, "gre.flags.routing"), bit(ours, "r"));
+  EXPECT_EQ(value(l, "gre.flags.key"), bit(ours, "k"));
+  EXPECT_EQ(value(l, "gre.flags.sequence_number"), bit(ours, "s"));
+  EXPECT_EQ(value(l, "gre.flags.strict_source_route"), bit(ours, "strict_source_route"));
+  EXPECT_EQ(value(l, "gre.flags.recursion_control"), std::to_string(u64(ours, "recursion_control")));
+  EXPECT_EQ(value(l, "gre.flags.reserved"), std::to_string(u64(ours, "flags")));
+  EXPECT_EQ(value(l, "gre.flags.version"), std::to_string(u64(ours, "version")));
+  EXPECT_EQ(value(l, "gre.proto"), hexw(u64(ours, "protocol_type"), 4));
   if (ours.find("checksum") != nullptr) {
-    EXPECT_EQ(value(l, "gre.checksum"), hex(num(ours, "checksum"), 4));
-    const uint64_t offset = ours.find("offset") != nullptr ? num(ours, "offset") : num(ours, "reserved1");
+    EXPECT_EQ(value(l, "gre.checksum"), hexw(u64(ours, "checksum"), 4));
+    const uint64_t offset = ours.find("offset") != nullptr ? u64(ours, "offset") : u64(ours, "reserved1");
     EXPECT_EQ(value(l, "gre.offset"), std::to_string(offset));
   } else {
     EXPECT_EQ(value(l, "gre.checksum"), "<absent>");
   }
-  if (flag(ours, "c") == "1") {
-    EXPECT_EQ(flag(ours, "checksum_valid"), "1");
+  if (bit(ours, "c") == "1") {
+    EXPECT_EQ(bit(ours, "checksum_valid"), "1");
     EXPECT_EQ(value(l, "gre.checksum.status"), "1");  // good
   }
-  const std::string key = ours.find("key") != nullptr ? hex(num(ours, "key"), 8) : "<absent>";
+  const std::string key = ours.find("key") != nullptr ? hexw(u64(ours, "key"), 8) : "<absent>";
   EXPECT_EQ(value(l, "gre.key"), key);
   const std::string seq =
-      ours.find("sequence_number") != nullptr ? std::to_string(num(ours, "sequence_number")) : "<absent>";
+      ours.find("sequence_number") != nullptr ? std::to_string(u64(ours, "sequence_number")) : "<absent>";
   EXPECT_EQ(value(l, "gre.sequence_number"), seq);
   std::vector<std::string> af, off, len, info;
   for (size_t i = 0; ours.find("routing[" + std::to_string(i) + "].address_family") != nullptr; ++i) {
     const std::string p = "routing[" + std::to_string(i) + "].";
-    af.push_back(std::to_string(num(ours, p + "address_family")));
-    off.push_back(std::to_string(num(ours, p + "sre_offset")));
-    len.push_back(std::to_string(num(ours, p + "sre_length")));
-    if (ours.find(p + "routing_information") != nullptr) info.push_back(text(ours, p + "routing_information"));
+    af.push_back(std::to_string(u64(ours, p + "address_family")));
+    off.push_back(std::to_string(u64(ours, p + "sre_offset")));
+    len.push_back(std::to_string(u64(ours, p + "sre_length")));
+    if (ours.find(p + "routing_information") != nullptr) info.push_back(str(ours, p + "routing_information"));
   }
   EXPECT_EQ(values(l, "gre.routing.address_family"), af);
   EXPECT_EQ(values(l, "gre.routing.sre_offset"), off);
@@ -237,48 +125,7 @@ void expect_gre_matches(const Layer& ours, const Json& l, int frame) {
   EXPECT_EQ(values(l, "gre.routing.information"), info);
 }
 
-class EncapOracle : public ::testing::Test {
- protected:
-  void SetUp() override {
-    if (!fs::exists(kTshark)) GTEST_SKIP() << kTshark << " is not installed";
-    dir_ = fs::temp_directory_path() / ("mipvpn-encap-oracle-" + std::to_string(getpid()));
-    fs::create_directories(dir_);
-  }
-  void TearDown() override {
-    if (!dir_.empty() && !HasFailure()) fs::remove_all(dir_);
-    if (HasFailure()) std::cerr << "kept " << dir_ << " for inspection\n";
-  }
-
-  // Writes the frames as they are (no re-serialization) and returns tshark's layers per frame.
-  std::vector<Json> dissect(const std::vector<std::vector<uint8_t>>& frames, const std::string& name) {
-    const std::string pcap = (dir_ / (name + ".pcap")).string();
-    {
-      Tins::PacketWriter writer(pcap, Tins::DataLinkType<Tins::EthernetII>());
-      for (const auto& f : frames) {
-        Tins::RawPDU raw(f);
-        writer.write(raw);
-      }
-    }
-    int status = 0;
-    const std::string err = (dir_ / (name + ".stderr")).string();
-    const std::string out = run({kTshark, "-r", pcap, "-T", "json", "-x", "--no-duplicate-keys", "-o",
-                                 "udp.check_checksum:TRUE", "-o", "ip.check_checksum:TRUE"},
-                                err, &status);
-    std::ifstream err_in(err);
-    std::stringstream err_text;
-    err_text << err_in.rdbuf();
-    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "tshark failed: " << err_text.str();
-    const Json packets = Json::parse(out, nullptr, false);
-    EXPECT_FALSE(packets.is_discarded()) << "tshark output is not JSON:\n" << out.substr(0, 2000);
-    std::vector<Json> layers;
-    if (packets.is_discarded()) return layers;
-    for (const auto& p : packets) layers.push_back(p["_source"]["layers"]);
-    EXPECT_EQ(layers.size(), frames.size());
-    return layers;
-  }
-
-  fs::path dir_;
-};
+using EncapOracle = TsharkTest;
 
 TEST_F(EncapOracle, IpInIpShowsTheOuterFieldsOfRfc2003) {
   const Tins::IP inner = inner_datagram();
@@ -335,7 +182,7 @@ TEST_F(EncapOracle, MinimalEncapsulationAndItsDecapsulation) {
     const Layer& m = ours.layers[0];
     ASSERT_FALSE(m.error);
     EXPECT_TRUE(m.violations.empty());
-    EXPECT_EQ(flag(m, "checksum_valid"), "1");
+    EXPECT_EQ(bit(m, "checksum_valid"), "1");
     // The modified IP header as tshark sees it: protocol 55, good header checksum, Total Length with the header.
     EXPECT_EQ(value(l, "ip.proto"), "55");
     EXPECT_EQ(value(l, "ip.checksum.status"), "1");
@@ -344,12 +191,12 @@ TEST_F(EncapOracle, MinimalEncapsulationAndItsDecapsulation) {
     EXPECT_EQ(value(l, "ip.src"), i == 0 ? "10.0.1.1" : "10.0.1.100");
     EXPECT_EQ(value(l, "ip.dst"), i == 0 ? "10.0.2.2" : "10.0.1.1");
     // The forwarding header is data to tshark: its bytes are the ones our decoder read the fields from.
-    const size_t hdr = flag(m, "s") == "1" ? 12 : 8;
+    const size_t hdr = bit(m, "s") == "1" ? 12 : 8;
     const std::string data = value(l, "data.data");
     ASSERT_GE(data.size(), 3 * hdr - 1);
-    MinimalEncapsulation rebuilt(static_cast<uint8_t>(num(m, "protocol")),
-                                 Tins::IPv4Address(text(m, "original_destination")));
-    if (flag(m, "s") == "1") rebuilt.original_source(Tins::IPv4Address(text(m, "original_source")));
+    MinimalEncapsulation rebuilt(static_cast<uint8_t>(u64(m, "protocol")),
+                                 Tins::IPv4Address(str(m, "original_destination")));
+    if (bit(m, "s") == "1") rebuilt.original_source(Tins::IPv4Address(str(m, "original_source")));
     EXPECT_EQ(data.substr(0, 3 * hdr - 1), colon_hex(rebuilt.bytes()));
     EXPECT_EQ(next.kind, NextKind::IPv4);
     EXPECT_EQ(std::vector<uint8_t>(next.bytes.begin(), next.bytes.end()), i == 0 ? original : own_bytes);
@@ -435,7 +282,7 @@ TEST_F(EncapOracle, DetectsABrokenGreChecksum) {
   EXPECT_EQ(value(layers[0], "gre.checksum.status"), "0");  // bad
   DecodedFrame ours;
   decode_gre_layer(ip_payload(frame, kEth), kEth + 20, ip_context(frame, kEth), DecodeOptions{}, ours);
-  EXPECT_EQ(flag(ours.layers.at(0), "checksum_valid"), "0");
+  EXPECT_EQ(bit(ours.layers.at(0), "checksum_valid"), "0");
 }
 
 }  // namespace

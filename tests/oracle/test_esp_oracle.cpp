@@ -7,123 +7,27 @@
 #include "harness/wire/esp_keys.h"
 #include "harness/wire/layers_ipsec.h"
 #include "harness/wire/registration_request.h"
+#include "tests/oracle/layer_fields.h"
 #include "tests/oracle/oracle_frames.h"
+#include "tests/oracle/tshark_run.h"
 
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
-#include <tins/packet_writer.h>
 #include <tins/rawpdu.h>
 
-#include <cstdio>
-#include <cstdlib>
-#include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <string>
-#include <sys/wait.h>
-#include <unistd.h>
 
 namespace mipvpn::wire::oracle {
 namespace {
 
-using Json = nlohmann::ordered_json;
-namespace fs = std::filesystem;
-
-constexpr const char* kTshark = "/usr/bin/tshark";
 constexpr const char* kOuterSrc = "198.51.100.2";  // the mobile node's care-of address, VPN client side
 constexpr const char* kOuterDst = "192.0.2.1";     // the VPN gateway
 constexpr size_t kEthIp = 14 + 20;
 
-// --- tshark JSON helpers (as in test_tshark_oracle.cpp) -------------------------------------------------------------
-
-void collect(const Json& node, const std::string& key, std::vector<Json>& out) {
-  if (node.is_object()) {
-    for (auto it = node.begin(); it != node.end(); ++it) {
-      if (it.key() == key) {
-        if (it.value().is_array() && !key.ends_with("_raw")) {
-          for (const auto& v : it.value()) out.push_back(v);
-        } else {
-          out.push_back(it.value());
-        }
-      }
-      collect(it.value(), key, out);
-    }
-  } else if (node.is_array()) {
-    for (const auto& v : node) collect(v, key, out);
-  }
-}
-
-std::vector<std::string> values(const Json& layers, const std::string& key) {
-  std::vector<Json> found;
-  collect(layers, key, found);
-  std::vector<std::string> out;
-  for (const auto& v : found) out.push_back(v.is_string() ? v.get<std::string>() : v.dump());
-  return out;
-}
-
-std::string value(const Json& layers, const std::string& key) {
-  const auto v = values(layers, key);
-  return v.empty() ? "<absent>" : v.front();
-}
-
-std::string raw_hex(const Json& layers, const std::string& key) {
-  std::vector<Json> found;
-  collect(layers, key + "_raw", found);
-  if (found.empty() || !found.front().is_array() || found.front().empty()) return "<absent>";
-  return found.front()[0].get<std::string>();
-}
-
-std::string hex(std::span<const uint8_t> b) {
-  std::string s;
-  char buf[3];
-  for (auto x : b) {
-    std::snprintf(buf, sizeof buf, "%02x", x);
-    s += buf;
-  }
-  return s;
-}
-
-// Runs tshark without a shell, with WIRESHARK_CONFIG_DIR pointing at `config_dir` (empty: a fresh empty directory is
-// used so the user's own configuration never leaks in). stdout is returned; stderr goes to err_path.
-std::string run(const std::vector<std::string>& argv, const std::string& config_dir, const std::string& err_path,
-                int* status) {
-  int out_pipe[2];
-  if (pipe(out_pipe) != 0) return {};
-  const pid_t pid = fork();
-  if (pid == 0) {
-    dup2(out_pipe[1], STDOUT_FILENO);
-    FILE* err = std::fopen(err_path.c_str(), "w");
-    if (err != nullptr) dup2(fileno(err), STDERR_FILENO);
-    close(out_pipe[0]);
-    close(out_pipe[1]);
-    setenv("WIRESHARK_CONFIG_DIR", config_dir.c_str(), 1);
-    std::vector<char*> args;
-    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    execv(args[0], args.data());
-    _exit(127);
-  }
-  close(out_pipe[1]);
-  std::string out;
-  char buf[65536];
-  ssize_t n;
-  while ((n = read(out_pipe[0], buf, sizeof buf)) > 0) out.append(buf, static_cast<size_t>(n));
-  close(out_pipe[0]);
-  int st = 0;
-  waitpid(pid, &st, 0);
-  *status = st;
-  return out;
-}
-
-void expect_clean(const Json& layers, int frame) {
-  EXPECT_TRUE(values(layers, "_ws.malformed").empty()) << "frame " << frame << " marked malformed";
-  const auto severities = values(layers, "_ws.expert.severity");
-  const auto messages = values(layers, "_ws.expert.message");
-  std::string all;
-  for (const auto& m : messages) all += "  " + m + "\n";
-  for (const auto& s : severities)
-    EXPECT_LT(std::stoul(s), 0x00600000ul) << "frame " << frame << " has expert info:\n" << all;
-}
+// tshark decrypts ESP with the SAs of the esp_sa file in the test's configuration directory (or of -o uat:esp_sa
+// options) and checks the ICV.
+const std::vector<std::string> kEspOptions = {"-o", "esp.enable_encryption_decode:TRUE", "-o",
+                                              "esp.enable_authentication_check:TRUE"};
 
 // --- the frames -----------------------------------------------------------------------------------------------------
 
@@ -166,8 +70,8 @@ std::vector<uint8_t> outer_frame(std::span<const uint8_t> ip_payload, bool udp_4
   ip.ttl(64);
   std::vector<uint8_t> frame;
   if (udp_4500) {
-    auto pkt = eth / ip / Tins::UDP(4500, 4500) /
-               Tins::RawPDU(ip_payload.data(), static_cast<uint32_t>(ip_payload.size()));
+    auto pkt =
+        eth / ip / Tins::UDP(4500, 4500) / Tins::RawPDU(ip_payload.data(), static_cast<uint32_t>(ip_payload.size()));
     frame = pkt.serialize();
     frame[kEthIp + 6] = 0;  // RFC 3948 2.1/2.3: the UDP checksum "SHOULD be transmitted as a zero value"
     frame[kEthIp + 7] = 0;
@@ -181,8 +85,10 @@ std::vector<uint8_t> outer_frame(std::span<const uint8_t> ip_payload, bool udp_4
 
 // An IKEv2 IKE_SA_INIT header with no payloads (RFC 7296 3.1): SPIi, SPIr 0, Next Payload 0, Version 2.0,
 // Exchange 34, Flags I, Message ID 0, Length 28.
+// clang-format off
 const std::vector<uint8_t> kIkeHeader = {0x5a, 0x4b, 0x3c, 0x2d, 0x1e, 0x0f, 0x01, 0x02, 0, 0, 0, 0, 0, 0, 0, 0,
                                          0x00, 0x20, 34,   0x08, 0,    0,    0,    0,    0, 0, 0, 28};
+// clang-format on
 
 struct EspFrame {
   EspSa sa;
@@ -192,40 +98,7 @@ struct EspFrame {
   std::vector<uint8_t> frame;  // Ethernet | IP | (UDP) | ESP
 };
 
-class EspOracle : public ::testing::Test {
- protected:
-  void SetUp() override {
-    if (!fs::exists(kTshark)) GTEST_SKIP() << kTshark << " is not installed";
-    dir_ = fs::temp_directory_path() / ("mipvpn-esp-oracle-" + std::to_string(getpid()) + "-" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::create_directories(dir_ / "config");
-    fs::create_directories(dir_ / "empty-config");
-  }
-  void TearDown() override {
-    if (!dir_.empty() && !HasFailure()) fs::remove_all(dir_);
-    if (HasFailure()) std::cerr << "kept " << dir_ << " for inspection\n";
-  }
-
-  Json tshark(const std::string& pcap, const std::string& config, const std::vector<std::string>& extra) {
-    std::vector<std::string> argv = {kTshark, "-r", pcap, "-T", "json", "-x", "--no-duplicate-keys",
-                                     "-o", "esp.enable_encryption_decode:TRUE",
-                                     "-o", "esp.enable_authentication_check:TRUE",
-                                     "-o", "ip.check_checksum:TRUE", "-o", "udp.check_checksum:TRUE"};
-    argv.insert(argv.end(), extra.begin(), extra.end());
-    int status = 0;
-    const std::string err = (dir_ / "tshark.stderr").string();
-    const std::string out = run(argv, config, err, &status);
-    std::ifstream err_in(err);
-    std::stringstream err_text;
-    err_text << err_in.rdbuf();
-    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "tshark failed: " << err_text.str();
-    Json packets = Json::parse(out, nullptr, false);
-    EXPECT_FALSE(packets.is_discarded()) << "tshark output is not JSON:\n" << out.substr(0, 2000) << err_text.str();
-    return packets;
-  }
-
-  fs::path dir_;
-};
+using EspOracle = TsharkTest;
 
 unsigned long number(const std::string& s) {
   try {
@@ -240,11 +113,6 @@ unsigned long number(const std::string& s) {
 std::span<const uint8_t> udp_payload(std::span<const uint8_t> frame) {
   const size_t udp_length = static_cast<size_t>(frame[kEthIp + 4] << 8 | frame[kEthIp + 5]);
   return frame.subspan(kEthIp + 8, udp_length - 8);
-}
-
-std::string no_colons(std::string s) {
-  std::erase(s, ':');
-  return s;
 }
 
 // Our decoding of one ESP frame, through the layer functions the dispatcher calls.
@@ -278,23 +146,14 @@ Ours decode_ours(const EspFrame& f, const EspKeyring& keys) {
   return o;
 }
 
-std::string field_text(const Layer& l, const char* name) {
-  const FieldValue* v = l.find(name);
-  if (v == nullptr) return "<absent>";
-  if (const auto* s = std::get_if<std::string>(v)) return *s;
-  if (const auto* u = std::get_if<uint64_t>(v)) return std::to_string(*u);
-  if (const auto* b = std::get_if<bool>(v)) return *b ? "true" : "false";
-  return "<other>";
-}
-
 TEST_F(EspOracle, TsharkDecryptsWhatWeEncryptAndSeesTheSameFields) {
   const auto sas = oracle_sas();
   // The SA table goes through the file format both ways: written as Wireshark writes it, loaded back by us.
   {
-    std::ofstream out(dir_ / "config" / "esp_sa");
+    std::ofstream out(config_dir() / "esp_sa");
     out << wireshark_esp_sa_file(sas);
   }
-  auto load = EspKeyring::load((dir_ / "config" / "esp_sa").string());
+  auto load = EspKeyring::load((config_dir() / "esp_sa").string());
   ASSERT_TRUE(load.ok()) << load.errors.front().to_string();
   ASSERT_EQ(load.sas.size(), sas.size());
   const EspKeyring keys = load.keyring();
@@ -314,27 +173,19 @@ TEST_F(EspOracle, TsharkDecryptsWhatWeEncryptAndSeesTheSameFields) {
   ike_payload.insert(ike_payload.end(), kIkeHeader.begin(), kIkeHeader.end());
   const auto ike = outer_frame(ike_payload, true);
 
-  const std::string pcap = (dir_ / "esp.pcap").string();
-  {
-    Tins::PacketWriter writer(pcap, Tins::DataLinkType<Tins::EthernetII>());
-    for (const auto& f : frames) {
-      Tins::RawPDU raw(f.frame);  // as bytes: re-parsing would recompute the zero UDP checksum
-      writer.write(raw);
-    }
-    Tins::RawPDU ka(keepalive), ik(ike);
-    writer.write(ka);
-    writer.write(ik);
-  }
+  std::vector<std::vector<uint8_t>> bytes;  // as bytes: re-parsing would recompute the zero UDP checksum
+  for (const auto& f : frames) bytes.push_back(f.frame);
+  bytes.push_back(keepalive);
+  bytes.push_back(ike);
 
-  const Json packets = tshark(pcap, (dir_ / "config").string(), {});
-  ASSERT_TRUE(packets.is_array());
+  const auto packets = dissect(bytes, "esp", kEspOptions);
   ASSERT_EQ(packets.size(), frames.size() + 2);
   const RegistrationRequest rrq = oracle_rrq();
   const auto rrq_auth = std::vector<uint8_t>(rrq.extensions()[0].body.begin() + 4, rrq.extensions()[0].body.end());
 
   for (size_t i = 0; i < frames.size(); ++i) {
     const EspFrame& f = frames[i];
-    const Json& l = packets[i]["_source"]["layers"];
+    const Json& l = packets[i];
     const std::string what = std::string(esp_algorithm_info(f.sa.alg).name) + (f.udp ? " in UDP 4500" : " (proto 50)");
     SCOPED_TRACE(what);
     expect_clean(l, static_cast<int>(i + 1));
@@ -387,7 +238,7 @@ TEST_F(EspOracle, TsharkDecryptsWhatWeEncryptAndSeesTheSameFields) {
   }
 
   // NAT-keepalive (RFC 3948 2.3).
-  const Json& lk = packets[frames.size()]["_source"]["layers"];
+  const Json& lk = packets[frames.size()];
   expect_clean(lk, static_cast<int>(frames.size() + 1));
   EXPECT_NE(value(lk, "udpencap.nat_keepalive"), "<absent>") << "tshark does not see a NAT-keepalive";
   {
@@ -401,7 +252,7 @@ TEST_F(EspOracle, TsharkDecryptsWhatWeEncryptAndSeesTheSameFields) {
   }
 
   // IKE behind the Non-ESP Marker (RFC 3948 2.2).
-  const Json& li = packets[frames.size() + 1]["_source"]["layers"];
+  const Json& li = packets[frames.size() + 1];
   expect_clean(li, static_cast<int>(frames.size() + 2));
   EXPECT_NE(value(li, "udpencap.non_esp_marker"), "<absent>") << "tshark does not see the Non-ESP Marker";
   EXPECT_EQ(no_colons(value(li, "isakmp.ispi")), hex(std::span(kIkeHeader).first(8)));
@@ -410,8 +261,7 @@ TEST_F(EspOracle, TsharkDecryptsWhatWeEncryptAndSeesTheSameFields) {
     DecodedFrame out;
     IpContext ctx;
     ctx.src_port = ctx.dst_port = 4500;
-    const Next next =
-        decode_udp_encap_layer(udp_payload(ike), kEthIp + 8, ctx, DecodeOptions{}, out);
+    const Next next = decode_udp_encap_layer(udp_payload(ike), kEthIp + 8, ctx, DecodeOptions{}, out);
     ASSERT_EQ(out.layers.size(), 1u);
     EXPECT_EQ(out.layers[0].protocol, "udpencap");
     EXPECT_EQ(next.kind, NextKind::Ike);
@@ -423,24 +273,20 @@ TEST_F(EspOracle, TsharkDecryptsWhatWeEncryptAndSeesTheSameFields) {
 // The same SAs handed to tshark as `-o uat:esp_sa:<record>`, one option per record, with no esp_sa file at all.
 TEST_F(EspOracle, RecordsWorkAsUatOptions) {
   const auto sas = oracle_sas();
-  std::vector<std::string> extra;
+  std::vector<std::string> extra = kEspOptions;
   for (const auto& sa : sas) {
     extra.push_back("-o");
     extra.push_back("uat:esp_sa:" + wireshark_esp_sa_record(sa));
   }
   const auto inner = inner_packet();
-  const std::string pcap = (dir_ / "uat.pcap").string();
-  {
-    Tins::PacketWriter writer(pcap, Tins::DataLinkType<Tins::EthernetII>());
-    for (const auto& sa : sas) {
-      Tins::RawPDU raw(outer_frame(esp_encrypt(sa, 1, inner, 4), false));
-      writer.write(raw);
-    }
-  }
-  const Json packets = tshark(pcap, (dir_ / "empty-config").string(), extra);
+  std::vector<std::vector<uint8_t>> frames;
+  for (const auto& sa : sas) frames.push_back(outer_frame(esp_encrypt(sa, 1, inner, 4), false));
+  // No esp_sa file: the test's configuration directory stays empty.
+  ASSERT_TRUE(std::filesystem::is_empty(config_dir()));
+  const auto packets = dissect(frames, "uat", extra);
   ASSERT_EQ(packets.size(), sas.size());
   for (size_t i = 0; i < sas.size(); ++i) {
-    const Json& l = packets[i]["_source"]["layers"];
+    const Json& l = packets[i];
     SCOPED_TRACE(esp_algorithm_info(sas[i].alg).name);
     expect_clean(l, static_cast<int>(i + 1));
     EXPECT_EQ(value(l, "esp.icv_good"), "1");
@@ -456,18 +302,12 @@ TEST_F(EspOracle, WrongKeyIsSeenByBoth) {
   const auto wire = esp_encrypt(sas[1], 1, inner_packet(), 4);
   sas[1].auth_key[0] ^= 0xff;
   {
-    std::ofstream out(dir_ / "config" / "esp_sa");
+    std::ofstream out(config_dir() / "esp_sa");
     out << wireshark_esp_sa_file(sas);
   }
-  const std::string pcap = (dir_ / "bad.pcap").string();
-  {
-    Tins::PacketWriter writer(pcap, Tins::DataLinkType<Tins::EthernetII>());
-    Tins::RawPDU raw(outer_frame(wire, false));
-    writer.write(raw);
-  }
-  const Json packets = tshark(pcap, (dir_ / "config").string(), {});
+  const auto packets = dissect({outer_frame(wire, false)}, "bad", kEspOptions);
   ASSERT_EQ(packets.size(), 1u);
-  const Json& l = packets[0]["_source"]["layers"];
+  const Json& l = packets[0];
   EXPECT_NE(value(l, "esp.icv_good"), "1");
   EspKeyring keys;
   keys.add(sas[1]);

@@ -6,118 +6,20 @@
 #include "harness/wire/authentication.h"
 #include "harness/wire/bytes.h"
 #include "harness/wire/layers_mip.h"
+#include "tests/oracle/layer_fields.h"
 #include "tests/oracle/mip_oracle_frames.h"
+#include "tests/oracle/tshark_run.h"
 
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
-#include <tins/packet_writer.h>
 
-#include <cstdio>
 #include <cstring>
-#include <filesystem>
-#include <fstream>
-#include <iostream>
-#include <sstream>
 #include <string>
-#include <sys/wait.h>
-#include <unistd.h>
+#include <vector>
 
 namespace mipvpn::wire::mip_oracle {
 namespace {
 
-using Json = nlohmann::ordered_json;  // keeps tshark's field order, so repeated fields come back in wire order
-namespace fs = std::filesystem;
-
-constexpr const char* kTshark = "/usr/bin/tshark";
-
-// Every value stored under `key` anywhere below `node`, in document order; arrays are flattened.
-void collect(const Json& node, const std::string& key, std::vector<Json>& out) {
-  if (node.is_object()) {
-    for (auto it = node.begin(); it != node.end(); ++it) {
-      if (it.key() == key) {
-        if (it.value().is_array() && !key.ends_with("_raw")) {
-          for (const auto& v : it.value()) out.push_back(v);
-        } else {
-          out.push_back(it.value());
-        }
-      }
-      collect(it.value(), key, out);
-    }
-  } else if (node.is_array()) {
-    for (const auto& v : node) collect(v, key, out);
-  }
-}
-
-std::vector<std::string> values(const Json& layers, const std::string& key) {
-  std::vector<Json> found;
-  collect(layers, key, found);
-  std::vector<std::string> out;
-  for (const auto& v : found) out.push_back(v.is_string() ? v.get<std::string>() : v.dump());
-  return out;
-}
-
-std::string value(const Json& layers, const std::string& key) {
-  const auto v = values(layers, key);
-  return v.empty() ? "<absent>" : v.front();
-}
-
-// Hex strings of every "<key>_raw" field ([hex, offset, length, bitmask, type]) in document order.
-std::vector<std::string> raw_hexes(const Json& layers, const std::string& key) {
-  std::vector<Json> found;
-  collect(layers, key + "_raw", found);
-  std::vector<std::string> out;
-  for (const auto& f : found)
-    if (f.is_array() && !f.empty() && f[0].is_string()) out.push_back(f[0].get<std::string>());
-  return out;
-}
-
-std::string hexw(uint64_t v, int width) {
-  char buf[24];
-  std::snprintf(buf, sizeof buf, "0x%0*llx", width, static_cast<unsigned long long>(v));
-  return buf;
-}
-
-// Runs a command without a shell; stdout is returned, stderr goes to err_path. Exit status in *status.
-std::string run(const std::vector<std::string>& argv, const std::string& err_path, int* status) {
-  int out_pipe[2];
-  if (pipe(out_pipe) != 0) return {};
-  const pid_t pid = fork();
-  if (pid == 0) {
-    dup2(out_pipe[1], STDOUT_FILENO);
-    FILE* err = std::fopen(err_path.c_str(), "w");
-    if (err != nullptr) dup2(fileno(err), STDERR_FILENO);
-    close(out_pipe[0]);
-    close(out_pipe[1]);
-    std::vector<char*> args;
-    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    execv(args[0], args.data());
-    _exit(127);
-  }
-  close(out_pipe[1]);
-  std::string out;
-  char buf[65536];
-  ssize_t n;
-  while ((n = read(out_pipe[0], buf, sizeof buf)) > 0) out.append(buf, static_cast<size_t>(n));
-  close(out_pipe[0]);
-  int st = 0;
-  waitpid(pid, &st, 0);
-  *status = st;
-  return out;
-}
-
-// Fails the test for malformed marks and for expert infos of severity warning or error (listing all of them).
-void expect_clean(const Json& layers, int frame) {
-  EXPECT_TRUE(values(layers, "_ws.malformed").empty()) << "frame " << frame << " marked malformed";
-  const auto severities = values(layers, "_ws.expert.severity");
-  const auto messages = values(layers, "_ws.expert.message");
-  std::string all;
-  for (const auto& m : messages) all += "  " + m + "\n";
-  for (const auto& s : severities) {
-    // Wireshark's PI_WARN is 0x00600000 and PI_ERROR 0x00800000; notes and chats are informational.
-    EXPECT_LT(std::stoul(s), 0x00600000ul) << "frame " << frame << " has expert info:\n" << all;
-  }
-}
+using namespace mipvpn::wire::oracle;  // NOLINT: the tshark and layer-field helpers
 
 // Our layer for the payload of a frame built by udp_frame / icmp_frame (Ethernet 14 + IPv4 20 [+ UDP 8]).
 struct Decoded {
@@ -145,26 +47,6 @@ Decoded decode_ours(const std::vector<uint8_t>& bytes, bool udp) {
   return d;
 }
 
-std::string num(const Layer& l, const std::string& name) {
-  const FieldValue* v = l.find(name);
-  if (v == nullptr || !std::holds_alternative<uint64_t>(*v)) return "<no number " + name + ">";
-  return std::to_string(std::get<uint64_t>(*v));
-}
-uint64_t u(const Layer& l, const std::string& name) {
-  const FieldValue* v = l.find(name);
-  return v != nullptr && std::holds_alternative<uint64_t>(*v) ? std::get<uint64_t>(*v) : ~uint64_t{0};
-}
-std::string str(const Layer& l, const std::string& name) {
-  const FieldValue* v = l.find(name);
-  if (v == nullptr || !std::holds_alternative<std::string>(*v)) return "<no string " + name + ">";
-  return std::get<std::string>(*v);
-}
-std::string bit(const Layer& l, const std::string& name) {
-  const FieldValue* v = l.find(name);
-  if (v == nullptr || !std::holds_alternative<bool>(*v)) return "<no bool " + name + ">";
-  return std::get<bool>(*v) ? "1" : "0";
-}
-
 // tshark's extension list (type, length) against ours, and every authentication extension's SPI and authenticator.
 void expect_same_extensions(const Json& t, const Layer& l) {
   const auto types = values(t, "mip.ext.type");
@@ -175,13 +57,13 @@ void expect_same_extensions(const Json& t, const Layer& l) {
   const auto auths = raw_hexes(t, "mip.auth.auth");
   for (size_t i = 0; i < types.size(); ++i) {
     const std::string p = "ext" + std::to_string(i) + "_";
-    EXPECT_EQ(types[i], num(l, p + "type")) << i;
-    EXPECT_EQ(lens[i], num(l, p + "length")) << i;
-    const uint64_t type = u(l, p + "type");
+    EXPECT_EQ(types[i], dec(l, p + "type")) << i;
+    EXPECT_EQ(lens[i], dec(l, p + "length")) << i;
+    const uint64_t type = u64(l, p + "type");
     if (type == MnHaAuth || type == MnFaAuth || type == FaHaAuth) {
       ASSERT_LT(auth_index, spis.size());
       ASSERT_LT(auth_index, auths.size());
-      EXPECT_EQ(spis[auth_index], hexw(u(l, p + "spi"), 8));
+      EXPECT_EQ(spis[auth_index], hexw(u64(l, p + "spi"), 8));
       EXPECT_EQ(auths[auth_index], str(l, p + "authenticator"));
       ++auth_index;
     }
@@ -192,11 +74,11 @@ void expect_same_extensions(const Json& t, const Layer& l) {
 void expect_same_request(const Json& t, const Layer& l) {
   ASSERT_EQ(l.protocol, "rrq");
   EXPECT_EQ(value(t, "mip.type"), "1");
-  EXPECT_EQ(value(t, "mip.flags"), hexw(u(l, "flags"), 2));
+  EXPECT_EQ(value(t, "mip.flags"), hexw(u64(l, "flags"), 2));
   for (const char* f : {"s", "b", "d", "m", "g", "t", "x"})
     EXPECT_EQ(value(t, std::string("mip.") + f), bit(l, f)) << f;
   EXPECT_EQ(value(t, "mip.v"), bit(l, "r"));  // tshark still names RFC 5944's reserved 'r' bit by its RFC 2002 use
-  EXPECT_EQ(value(t, "mip.life"), num(l, "lifetime"));
+  EXPECT_EQ(value(t, "mip.life"), dec(l, "lifetime"));
   EXPECT_EQ(value(t, "mip.homeaddr"), str(l, "home_address"));
   EXPECT_EQ(value(t, "mip.haaddr"), str(l, "home_agent"));
   EXPECT_EQ(value(t, "mip.coa"), str(l, "care_of_address"));
@@ -204,51 +86,18 @@ void expect_same_request(const Json& t, const Layer& l) {
   expect_same_extensions(t, l);
 }
 
-class MipOracle : public ::testing::Test {
+class MipOracle : public TsharkTest {
  protected:
-  void SetUp() override {
-    if (!fs::exists(kTshark)) GTEST_SKIP() << kTshark << " is not installed";
-    dir_ = fs::temp_directory_path() / ("mipvpn-mip-oracle-" + std::to_string(getpid()));
-    fs::create_directories(dir_);
-  }
-  void TearDown() override {
-    if (!dir_.empty() && !HasFailure()) fs::remove_all(dir_);
-    if (HasFailure()) std::cerr << "kept " << dir_ << " for inspection\n";
-  }
-
-  // Writes the frames, runs tshark, returns each frame's "layers" object (asserting tshark succeeded).
+  // Writes the frames, runs tshark, returns each frame's "layers" object; every frame must be clean with a good IP
+  // header checksum.
   std::vector<Json> dissect(const std::vector<std::vector<uint8_t>>& frames) {
-    const std::string pcap = (dir_ / "mip.pcap").string();
-    {
-      Tins::PacketWriter writer(pcap, Tins::DataLinkType<Tins::EthernetII>());
-      for (const auto& f : frames) {
-        Tins::RawPDU raw(f);  // as bytes: exactly what our decoders see
-        writer.write(raw);
-      }
-    }
-    int status = 0;
-    const std::string err = (dir_ / "tshark.stderr").string();
-    const std::string out = run({kTshark, "-r", pcap, "-T", "json", "-x", "--no-duplicate-keys", "-o",
-                                 "udp.check_checksum:TRUE", "-o", "ip.check_checksum:TRUE"},
-                                err, &status);
-    std::ifstream err_in(err);
-    std::stringstream err_text;
-    err_text << err_in.rdbuf();
-    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "tshark failed: " << err_text.str();
-    const Json packets = Json::parse(out, nullptr, false);
-    EXPECT_FALSE(packets.is_discarded()) << "tshark output is not JSON:\n" << out.substr(0, 2000);
-    std::vector<Json> layers;
-    if (packets.is_discarded()) return layers;
-    for (const auto& p : packets) layers.push_back(p["_source"]["layers"]);
-    EXPECT_EQ(layers.size(), frames.size());
+    auto layers = TsharkTest::dissect(frames, "mip");
     for (size_t i = 0; i < layers.size(); ++i) {
       expect_clean(layers[i], static_cast<int>(i + 1));
-      EXPECT_EQ(values(layers[i], "ip.checksum.status").front(), "1") << "frame " << i + 1;
+      EXPECT_EQ(value(layers[i], "ip.checksum.status"), "1") << "frame " << i + 1;
     }
     return layers;
   }
-
-  fs::path dir_;
 };
 
 TEST_F(MipOracle, NatTraversalRegistrationWithNai) {
@@ -267,16 +116,16 @@ TEST_F(MipOracle, NatTraversalRegistrationWithNai) {
   EXPECT_EQ(values(t[0], "mip.ext.type"), (std::vector<std::string>{"131", "144", "32"}));
   EXPECT_EQ(value(t[0], "mip.nai"), str(lq, "ext0_nai"));
   EXPECT_EQ(value(t[0], "mip.nai"), "user@example.com");
-  EXPECT_EQ(value(t[0], "mip.ext.utrq.subtype"), num(lq, "ext1_sub_type"));
-  EXPECT_EQ(value(t[0], "mip.ext.utrq.reserved1"), hexw(u(lq, "ext1_reserved1"), 2));
-  EXPECT_EQ(value(t[0], "mip.ext.utrq.flags"), hexw(u(lq, "ext1_flags"), 2));
+  EXPECT_EQ(value(t[0], "mip.ext.utrq.subtype"), dec(lq, "ext1_sub_type"));
+  EXPECT_EQ(value(t[0], "mip.ext.utrq.reserved1"), hexw(u64(lq, "ext1_reserved1"), 2));
+  EXPECT_EQ(value(t[0], "mip.ext.utrq.flags"), hexw(u64(lq, "ext1_flags"), 2));
   EXPECT_EQ(value(t[0], "mip.ext.utrq.f"), bit(lq, "ext1_f"));
   EXPECT_EQ(value(t[0], "mip.ext.utrq.f"), "1");
   EXPECT_EQ(value(t[0], "mip.ext.utrq.r"), bit(lq, "ext1_r"));
-  EXPECT_EQ(value(t[0], "mip.ext.utrq.reserved2"), hexw(u(lq, "ext1_reserved2"), 2));
-  EXPECT_EQ(value(t[0], "mip.ext.utrq.encaptype"), num(lq, "ext1_encapsulation"));
+  EXPECT_EQ(value(t[0], "mip.ext.utrq.reserved2"), hexw(u64(lq, "ext1_reserved2"), 2));
+  EXPECT_EQ(value(t[0], "mip.ext.utrq.encaptype"), dec(lq, "ext1_encapsulation"));
   EXPECT_EQ(value(t[0], "mip.ext.utrq.encaptype"), "4");
-  EXPECT_EQ(value(t[0], "mip.ext.utrq.reserved3"), hexw(u(lq, "ext1_reserved3"), 4));
+  EXPECT_EQ(value(t[0], "mip.ext.utrq.reserved3"), hexw(u64(lq, "ext1_reserved3"), 4));
 
   // Registration Reply with UDP Tunnel Reply (3.2) and Trusted Networks Configured (RFC 5265 3.4).
   const auto p = decode_ours(rrp, true);
@@ -286,22 +135,23 @@ TEST_F(MipOracle, NatTraversalRegistrationWithNai) {
   EXPECT_TRUE(lp.violations.empty());
   EXPECT_EQ(value(t[1], "udp.checksum.status"), "1");
   EXPECT_EQ(value(t[1], "mip.type"), "3");
-  EXPECT_EQ(value(t[1], "mip.code"), num(lp, "code"));
-  EXPECT_EQ(value(t[1], "mip.life"), num(lp, "lifetime"));
+  EXPECT_EQ(value(t[1], "mip.code"), dec(lp, "code"));
+  EXPECT_EQ(value(t[1], "mip.life"), dec(lp, "lifetime"));
   EXPECT_EQ(value(t[1], "mip.homeaddr"), str(lp, "home_address"));
   EXPECT_EQ(value(t[1], "mip.haaddr"), str(lp, "home_agent"));
   EXPECT_EQ("0x" + raw_hexes(t[1], "mip.ident").at(0), str(lp, "identification"));
   expect_same_extensions(t[1], lp);
   EXPECT_EQ(values(t[1], "mip.ext.type"), (std::vector<std::string>{"44", "149", "32"}));
-  EXPECT_EQ(value(t[1], "mip.ext.utrp.subtype"), num(lp, "ext0_sub_type"));
-  EXPECT_EQ(value(t[1], "mip.ext.utrp.code"), num(lp, "ext0_reply_code"));
-  EXPECT_EQ(value(t[1], "mip.ext.utrp.flags"), hexw(u(lp, "ext0_flags"), 4));
+  EXPECT_EQ(value(t[1], "mip.ext.utrp.subtype"), dec(lp, "ext0_sub_type"));
+  EXPECT_EQ(value(t[1], "mip.ext.utrp.code"), dec(lp, "ext0_reply_code"));
+  EXPECT_EQ(value(t[1], "mip.ext.utrp.flags"), hexw(u64(lp, "ext0_flags"), 4));
   EXPECT_EQ(value(t[1], "mip.ext.utrp.f"), bit(lp, "ext0_f"));
-  EXPECT_EQ(value(t[1], "mip.ext.utrp.reserved"), hexw(u(lp, "ext0_reserved"), 4));
-  EXPECT_EQ(value(t[1], "mip.ext.utrp.keepalive"), num(lp, "ext0_keepalive_interval"));
+  EXPECT_EQ(value(t[1], "mip.ext.utrp.reserved"), hexw(u64(lp, "ext0_reserved"), 4));
+  EXPECT_EQ(value(t[1], "mip.ext.utrp.keepalive"), dec(lp, "ext0_keepalive_interval"));
   EXPECT_EQ(value(t[1], "mip.ext.utrp.keepalive"), "110");
   // tshark 4.0 names the TNC extension but has no fields for its body: it shows the two bytes (Sub-Type, Reserved).
-  const std::string tnc_body = hexw(u(lp, "ext1_sub_type"), 2).substr(2) + hexw(u(lp, "ext1_reserved"), 2).substr(2);
+  const std::string tnc_body =
+      hexw(u64(lp, "ext1_sub_type"), 2).substr(2) + hexw(u64(lp, "ext1_reserved"), 2).substr(2);
   EXPECT_EQ(raw_hexes(t[1], "mip.extension"), std::vector<std::string>{tnc_body});
 }
 
@@ -340,8 +190,8 @@ TEST_F(MipOracle, MobileForeignAndForeignHomeAuthentication) {
 
 TEST_F(MipOracle, TunnelDataAndKeepalive) {
   const auto data = udp_frame("10.0.2.2", "10.0.1.1", 40000, 434, tunnelled_datagram()).serialize();
-  const auto ka = udp_frame("10.0.2.2", "10.0.1.1", 40000, 434, make_keepalive("10.0.1.100", "10.0.1.1", 7, 1))
-                      .serialize();
+  const auto ka =
+      udp_frame("10.0.2.2", "10.0.1.1", 40000, 434, make_keepalive("10.0.1.100", "10.0.1.1", 7, 1)).serialize();
   const auto t = dissect({data, ka});
   ASSERT_EQ(t.size(), 2u);
   for (size_t i = 0; i < 2; ++i) {
@@ -349,9 +199,9 @@ TEST_F(MipOracle, TunnelDataAndKeepalive) {
     const Layer& l = ours.layer();
     ASSERT_EQ(l.protocol, "tunnel-data");
     ASSERT_FALSE(l.error);
-    EXPECT_EQ(value(t[i], "mip.type"), num(l, "type"));
-    EXPECT_EQ(value(t[i], "mip.nattt.nexthdr"), num(l, "next_header"));
-    EXPECT_EQ(value(t[i], "mip.nattt.reserved"), hexw(u(l, "reserved"), 4));
+    EXPECT_EQ(value(t[i], "mip.type"), dec(l, "type"));
+    EXPECT_EQ(value(t[i], "mip.nattt.nexthdr"), dec(l, "next_header"));
+    EXPECT_EQ(value(t[i], "mip.nattt.reserved"), hexw(u64(l, "reserved"), 4));
     EXPECT_EQ(values(t[i], "udp.checksum.status").front(), "1");
     // The inner IPv4 packet starts where our Next says: tshark's second ip layer has the addresses found there.
     ASSERT_EQ(ours.next.kind, NextKind::IPv4);
@@ -389,17 +239,17 @@ TEST_F(MipOracle, AdvertisementWithUxiFlags) {
     ASSERT_EQ(l.protocol, "adv");
     ASSERT_FALSE(l.error);
     EXPECT_TRUE(l.violations.empty());
-    EXPECT_EQ(value(t[k], "icmp.type"), num(l, "type"));
-    EXPECT_EQ(value(t[k], "icmp.code"), num(l, "code"));
+    EXPECT_EQ(value(t[k], "icmp.type"), dec(l, "type"));
+    EXPECT_EQ(value(t[k], "icmp.code"), dec(l, "code"));
     EXPECT_EQ(value(t[k], "icmp.checksum"), str(l, "checksum"));
     EXPECT_EQ(value(t[k], "icmp.checksum.status"), "1");
-    EXPECT_EQ(value(t[k], "icmp.num_addrs"), num(l, "num_addrs"));
-    EXPECT_EQ(value(t[k], "icmp.lifetime"), num(l, "lifetime"));
+    EXPECT_EQ(value(t[k], "icmp.num_addrs"), dec(l, "num_addrs"));
+    EXPECT_EQ(value(t[k], "icmp.lifetime"), dec(l, "lifetime"));
     EXPECT_EQ(value(t[k], "icmp.router_address"), str(l, "router0_address"));
-    EXPECT_EQ(value(t[k], "icmp.mip.length"), num(l, "mobility_length"));
-    EXPECT_EQ(value(t[k], "icmp.mip.seq"), num(l, "sequence_number"));
-    EXPECT_EQ(value(t[k], "icmp.mip.life"), num(l, "registration_lifetime"));
-    EXPECT_EQ(value(t[k], "icmp.mip.flags"), hexw(u(l, "flags"), 4));
+    EXPECT_EQ(value(t[k], "icmp.mip.length"), dec(l, "mobility_length"));
+    EXPECT_EQ(value(t[k], "icmp.mip.seq"), dec(l, "sequence_number"));
+    EXPECT_EQ(value(t[k], "icmp.mip.life"), dec(l, "registration_lifetime"));
+    EXPECT_EQ(value(t[k], "icmp.mip.flags"), hexw(u64(l, "flags"), 4));
     for (const char* f : {"r", "b", "h", "f", "m", "g", "u", "x"})
       EXPECT_EQ(value(t[k], std::string("icmp.mip.") + f), bit(l, f)) << f;
     EXPECT_EQ(value(t[k], "icmp.mip.rt"), bit(l, "t"));

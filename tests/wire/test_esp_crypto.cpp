@@ -15,6 +15,7 @@
 #include "harness/wire/esp_crypto.h"
 
 #include <gtest/gtest.h>
+#include <openssl/evp.h>
 
 #include <cctype>
 #include <cstring>
@@ -394,6 +395,38 @@ TEST(EspCrypto, PadLengthBeyondThePlaintext) {
   ASSERT_FALSE(p);
   EXPECT_EQ(p.error().field, "pad_length");
   EXPECT_EQ(p.error().offset, 9u);
+}
+
+// Found by fuzz/fuzz_esp (UBSan: "applying non-zero offset 8 to null pointer"): an AES-GCM packet with nothing
+// between IV and ICV made aes_gcm() finish at out + len, where len still held the 8 AAD bytes and out was the null
+// data() of the empty plaintext. Such a packet must be an error, with a wrong tag (icv) and with a right one (no room
+// for Pad Length and Next Header).
+TEST(EspCrypto, GcmPacketWithoutCiphertext) {
+  const GcmCase& c = kGcmCases[0];
+  const auto sa = sa_of(EspAlgorithm::AesGcm16, c.spi, unhex(c.key_and_salt), {});
+  const auto head = unhex("0000a5f8 0000000a facedbaddecaf888");  // SPI | Seq | IV
+  auto wrong = esp_decrypt(sa, cat(head, std::vector<uint8_t>(16, 0)));
+  ASSERT_FALSE(wrong);
+  EXPECT_EQ(wrong.error().field, "icv");
+
+  // The right tag for an empty ciphertext: GCM over the AAD SPI | Seq alone (RFC 4106 5), computed here with OpenSSL.
+  std::vector<uint8_t> tag(16);
+  {
+    const auto key = unhex(c.key_and_salt);
+    const auto nonce =
+        cat(std::vector<uint8_t>(key.end() - 4, key.end()), std::vector<uint8_t>(head.begin() + 8, head.end()));
+    EVP_CIPHER_CTX* ctx = EVP_CIPHER_CTX_new();
+    int len = 0;
+    ASSERT_EQ(EVP_EncryptInit_ex(ctx, EVP_aes_128_gcm(), nullptr, key.data(), nonce.data()), 1);
+    ASSERT_EQ(EVP_EncryptUpdate(ctx, nullptr, &len, head.data(), 8), 1);
+    ASSERT_EQ(EVP_EncryptFinal_ex(ctx, tag.data(), &len), 1);
+    ASSERT_EQ(EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_GET_TAG, 16, tag.data()), 1);
+    EVP_CIPHER_CTX_free(ctx);
+  }
+  auto right = esp_decrypt(sa, cat(head, tag));
+  ASSERT_FALSE(right);
+  EXPECT_EQ(right.error().field, "pad_length");
+  EXPECT_EQ(right.error().offset, 16u);
 }
 
 TEST(EspCrypto, KeyLengthsAreValidated) {

@@ -214,6 +214,28 @@ TEST(EspKeys, ErrorsNameLineAndField) {
   EXPECT_EQ(load.errors[0].to_string().substr(0, 23), "sa.txt:3: field protoco");
 }
 
+// Found by fuzz/fuzz_esp_keys: an address sscanf took but inet_pton does not ("01.2.3.4": a leading zero) made
+// Tins::IPv4Address(string) throw out of parse(), losing every other line of the file.
+TEST(EspKeys, AddressesWithLeadingZerosAreErrorsNotExceptions) {
+  const std::string tail =
+      ",\"0x1\",\"NULL\",\"\",\"HMAC-SHA-1-96 [RFC2404]\",\"0x0102030405060708090a0b0c0d0e0f1011121314\"";
+  const std::string text = "\"IPv4\",\"01.2.3.4\",\"*\"" + tail + "\n" +      //
+                           "\"IPv4\",\"*\",\"10.0.1.001\"" + tail + "\n" +     //
+                           "\"IPv4\",\"1.2.3.\",\"1.2.3.4.\"" + tail + "\n" +  //
+                           "\"IPv4\",\"0.0.0.0\",\"255.255.255.255\"" + tail + "\n";
+  EspKeyringLoad load;
+  ASSERT_NO_THROW(load = EspKeyring::parse(text, "sa.txt"));
+  ASSERT_EQ(load.errors.size(), 4u);
+  EXPECT_EQ(load.errors[0].field, "src_ip");
+  EXPECT_NE(load.errors[0].expected.find("no leading zeros"), std::string::npos) << load.errors[0].to_string();
+  EXPECT_EQ(load.errors[1].field, "dst_ip");
+  EXPECT_EQ(load.errors[2].field, "src_ip");
+  EXPECT_EQ(load.errors[3].field, "dst_ip");
+  ASSERT_EQ(load.sas.size(), 1u);
+  EXPECT_EQ(load.sas[0].src, Tins::IPv4Address("0.0.0.0"));
+  EXPECT_EQ(load.sas[0].dst, Tins::IPv4Address("255.255.255.255"));
+}
+
 TEST(EspKeys, SeveralBadFieldsOnOneLineAreAllReported) {
   auto load = EspKeyring::parse("\"IPv6\",\"x\",\"*\",\"zz\",\"NULL\",\"\",\"HMAC-SHA-1-96 [RFC2404]\",\"0x01\"\n");
   ASSERT_EQ(load.errors.size(), 3u);

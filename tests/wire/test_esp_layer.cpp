@@ -2,9 +2,11 @@
 #include "harness/wire/esp_keys.h"
 #include "harness/wire/layers_ipsec.h"
 #include "harness/wire/registration_request.h"
+#include "harness/wire/stack.h"
 
 #include <gtest/gtest.h>
 #include <tins/ip.h>
+#include <tins/rawpdu.h>
 #include <tins/udp.h>
 
 #include <random>
@@ -324,6 +326,49 @@ TEST(EspLayer, EveryPrefixAndRandomBytesDecodeSafely) {
     decode_esp_layer(junk, 0, outer_ctx(), opt, out);
     decode_udp_encap_layer(junk, 0, outer_ctx(4500, 4500), opt, out);
     ASSERT_EQ(out.layers.size(), 2u);
+  }
+}
+
+// A capture cut by its snap length keeps the ESP header but not the ICV: that is the capture's doing, not the
+// sender's (decode_ip says so for every other protocol). No ICV failure, no RFC 4303 layout violation, no error that
+// would hide the packet from the SA classifier.
+TEST(EspLayer, ShortCaptureIsNotBlamedOnTheSender) {
+  EspKeyring keys;
+  keys.add(gcm_sa());
+  DecodeOptions opt;
+  opt.esp_keys = &keys;
+  Tins::IP ip("192.0.2.1", "198.51.100.2");
+  ip.protocol(50);
+  const auto esp = esp_encrypt(gcm_sa(), 7, inner_packet(), 4);
+  auto bytes = (ip / Tins::RawPDU(esp)).serialize();
+  ASSERT_EQ(decode_frame(bytes, LinkType::RawIP, opt).error(), nullptr);
+  bytes.resize(20 + 8 + 8 + 23);  // snap length: header, IV and 23 bytes of ciphertext
+  const DecodedFrame f = decode_frame(bytes, LinkType::RawIP, opt);
+  ASSERT_EQ(f.layers.size(), 2u) << f.summary();
+  EXPECT_EQ(f.layers[1].protocol, "esp");
+  EXPECT_EQ(f.error(), nullptr) << f.error()->to_string();
+  EXPECT_TRUE(f.violations().empty()) << f.violations().at(0).text;
+  EXPECT_EQ(f.layers[1].find("spi") != nullptr, true);
+}
+
+// An ESP packet whose Payload Data is empty leaves an empty plaintext buffer; the layer decoded from it (here an
+// error layer) still sits in that buffer, decrypted, and must not claim frame offset 0 (the outer IP header).
+TEST(EspLayer, LayerAfterAnEmptyPlaintextPointsIntoIt) {
+  EspKeyring keys;
+  keys.add(gcm_sa());
+  DecodeOptions opt;
+  opt.esp_keys = &keys;
+  for (const uint8_t next_header : std::vector<uint8_t>{4, 17, 47, 55}) {
+    Tins::IP ip("192.0.2.1", "198.51.100.2");
+    ip.protocol(50);
+    const auto bytes = (ip / Tins::RawPDU(esp_encrypt(gcm_sa(), 1, std::vector<uint8_t>{}, next_header))).serialize();
+    const DecodedFrame f = decode_frame(bytes, LinkType::RawIP, opt);
+    ASSERT_EQ(f.layers.size(), 3u) << f.summary();
+    EXPECT_EQ(f.layers[1].protocol, "esp");
+    ASSERT_EQ(f.buffers.size(), 1u);
+    EXPECT_EQ(f.layers[2].buffer, 0) << int{next_header};
+    EXPECT_TRUE(f.layers[2].decrypted) << int{next_header};
+    EXPECT_EQ(f.layers[2].offset, 0u);
   }
 }
 

@@ -359,6 +359,16 @@ TEST(SaClassifier, ObservationsFromDecodedMessages) {
   Layer other;
   other.protocol = "esp";
   EXPECT_FALSE(IkeObservation::from(other, at(7), kMn, 500, kGw, 500));
+  // Found by fuzz/fuzz_ike: a layer whose SPI text is "0x" and 16 characters that are not hex digits made from()
+  // throw std::invalid_argument (std::stoull); a sign or blanks were taken as part of the number. Now: no observation.
+  for (const std::string bad : {"0xZZZZZZZZZZZZZZZZ", "0x-000000000000001", "0x 00000000000001", "0x000000000000001g"}) {
+    Layer odd = frame.layers[0];
+    for (auto& f : odd.fields)
+      if (f.name == "spi_r") f.value = bad;
+    std::optional<IkeObservation> none;
+    EXPECT_NO_THROW(none = IkeObservation::from(odd, at(7), kMn, 500, kGw, 500)) << bad;
+    EXPECT_FALSE(none) << bad;
+  }
   // events_between returns the evidence of a window.
   SaClassifier c;
   c.observe_ike(o);

@@ -5,6 +5,7 @@
 #include "harness/wire/esp_keys.h"
 #include "harness/wire/minimal_encap.h"
 #include "harness/wire/registration_request.h"
+#include "harness/wire/tunnel_data.h"
 #include "tests/wire/rfc5265_frames.h"
 
 #include <gtest/gtest.h>
@@ -181,6 +182,57 @@ TEST(Stack, ErrorsNameTheFieldAndEndTheWalk) {
   EXPECT_EQ(decode_frame(v5, LinkType::RawIP).error()->field, "ip.version");
 }
 
+// Found by fuzz/fuzz_frame_rawip: a header length field past the end of the packet (IPv4 IHL, TCP Data Offset) was
+// copied into Layer::length, so the layer claimed bytes the frame does not have (here 52 of 31). The error stays; the
+// layer now ends at the frame's end.
+TEST(Stack, LayersNeverClaimBytesPastTheFrame) {
+  const std::vector<uint8_t> ihl13 = {0x4d, 0x00, 0x00, 0x1e, 0x00, 0x01, 0x00, 0x00, 0x40, 0x11, 0x63,
+                                      0xcc, 0x0a, 0xda, 0x00, 0x02, 0x02, 0x0a, 0x00, 0x01, 0x01, 0x9c,
+                                      0x40, 0x11, 0x94, 0x00, 0x0a, 0x3c, 0x02, 0xf6, 0x00};
+  const DecodedFrame f = decode_frame(ihl13, LinkType::RawIP);
+  ASSERT_EQ(protocols(f), (std::vector<std::string>{"ip"}));
+  ASSERT_NE(f.error(), nullptr);
+  EXPECT_EQ(f.error()->field, "ip.ihl");
+  EXPECT_LE(f.layers[0].offset + f.layers[0].length, ihl13.size());
+
+  auto tcp = (Tins::IP("10.0.0.2", "10.0.0.1") / Tins::TCP(80, 33000)).serialize();
+  tcp[20 + 12] = 0xf0;  // Data Offset 15: a 60-byte header in a 20-byte segment
+  const DecodedFrame t = decode_frame(tcp, LinkType::RawIP);
+  ASSERT_EQ(protocols(t), (std::vector<std::string>{"ip", "tcp"}));
+  ASSERT_NE(t.error(), nullptr);
+  EXPECT_EQ(t.error()->field, "tcp.data_offset");
+  EXPECT_EQ(t.layers[1].offset, 20u);
+  EXPECT_LE(t.layers[1].offset + t.layers[1].length, tcp.size());
+}
+
+// Caught by the buffer invariant of fuzz/fuzz_frame.h (on a NULL-encryption packet made for it): ESP whose Payload
+// Data is empty leaves an empty plaintext buffer, which decode_next could not find by address, so the layers decoded from
+// it (an inner ESP or IP header, each an error) were attributed to the frame (buffer -1) instead of that buffer.
+TEST(Stack, LayersInsideAnEmptyPlaintextPointIntoItsBuffer) {
+  EspSa sa;
+  sa.spi = 0x2001;
+  sa.alg = EspAlgorithm::NullHmacSha1_96;
+  sa.auth_key = std::vector<uint8_t>(20, 0x5a);
+  EspKeyring keys;
+  keys.add(sa);
+  DecodeOptions opt;
+  opt.esp_keys = &keys;
+  for (const uint8_t next_header : {uint8_t{50}, uint8_t{4}}) {
+    Tins::IP ip("10.0.1.1", "10.0.2.2");
+    ip.protocol(50);
+    const auto bytes = (ip / Tins::RawPDU(esp_encrypt(sa, 1, {}, next_header))).serialize();
+    const DecodedFrame f = decode_frame(bytes, LinkType::RawIP, opt);
+    ASSERT_EQ(protocols(f), (std::vector<std::string>{"ip", "esp", next_header == 50 ? "esp" : "ip"})) << f.summary();
+    ASSERT_EQ(f.buffers.size(), 1u);
+    EXPECT_TRUE(f.buffers[0].empty());
+    EXPECT_EQ(f.layers[1].buffer, -1);
+    EXPECT_EQ(f.layers[2].buffer, 0) << f.summary();
+    EXPECT_TRUE(f.layers[2].decrypted);
+    ASSERT_TRUE(f.layers[2].error.has_value());
+    EXPECT_EQ(f.layers[2].error->offset, 0u);
+  }
+}
+
 // Every prefix of a many-layer frame decodes to layers or an error, never a crash or a read past the end (run this
 // under ASan to see the latter).
 TEST(Stack, EveryPrefixOfANestedFrameIsSafe) {
@@ -201,6 +253,25 @@ TEST(Stack, EveryPrefixOfANestedFrameIsSafe) {
 }
 
 }  // namespace
+// RFC 3519 4.3: minimal encapsulation in UDP keeps the outer IP header's Protocol (17); the receiver conceptually
+// replaces it with the Tunnel Data Next Header (55) before RFC 2004 processing. No RFC 2004 rule may blame the 17.
+TEST(Stack, MinimalEncapsulationInUdpIsNotBlamedForTheOuterProtocol) {
+  auto original = (Tins::IP("10.0.1.100", "192.0.2.7") / Tins::UDP(5000, 6000) / Tins::RawPDU(std::vector<uint8_t>(8, 7)))
+                      .serialize();
+  const auto fwd = MinimalEncapsulation(17, "10.0.1.100", "192.0.2.7").bytes();
+  std::vector<uint8_t> inner = fwd;
+  inner.insert(inner.end(), original.begin() + 20, original.end());
+  auto bytes = (Tins::IP("10.0.2.2", "10.0.1.1") / Tins::UDP(434, 40000) / TunnelData(TunnelData::kNextMinimal) /
+                Tins::RawPDU(inner))
+                   .serialize();
+  const DecodedFrame f = decode_frame(bytes, LinkType::RawIP);
+  ASSERT_EQ(protocols(f), (std::vector<std::string>{"ip", "udp", "tunnel-data", "minenc", "ip", "udp"})) << f.summary();
+  EXPECT_TRUE(f.layers[3].violations.empty()) << f.layers[3].violations.at(0).text;
+  ASSERT_EQ(f.buffers.size(), 1u);
+  EXPECT_EQ(f.buffers[0], original);
+  EXPECT_TRUE(f.violations().empty());
+}
+
 }  // namespace mipvpn::wire
 
 namespace mipvpn::wire {
