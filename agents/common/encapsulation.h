@@ -1,6 +1,7 @@
 // How an inner IPv4 packet becomes the payload of an outer IPv4 header (or of an RFC 3519 tunnel data message) and
 // back. One class per method; callers hold an `Encapsulation&` and never switch on the method, so adding minimal
-// encapsulation (RFC 2004) or GRE (RFC 2784) is a new class plus a line in make_encapsulation().
+// encapsulation (RFC 2004) or GRE (RFC 2784) is a new class plus a line in make_encapsulation(). The bytes of every
+// method are harness/wire's codecs; these classes only adapt them to a kernel-built outer header.
 #pragma once
 
 #include <cstdint>
@@ -25,11 +26,14 @@ std::optional<EncapsulationType> encapsulation_by_name(std::string_view name);
 std::optional<EncapsulationType> encapsulation_by_protocol(uint8_t protocol);
 
 // The outer header's addresses as the encapsulator will send them (the kernel writes the header itself), or as
-// they arrived; `ttl` is the received outer TTL (minimal encapsulation restores it into the original header).
+// they arrived; `ttl` is the received outer TTL. `header` is the outer IPv4 header as received (options included)
+// when the transport shows it (raw sockets); minimal encapsulation rebuilds the original header from it (RFC 2004 3),
+// or from the addresses and TTL when it is empty (RFC 3519 tunnel data on a UDP socket).
 struct OuterAddresses {
   Tins::IPv4Address source;
   Tins::IPv4Address destination;
   uint8_t ttl = 64;
+  std::span<const uint8_t> header = {};
 };
 
 class Encapsulation {

@@ -117,6 +117,18 @@ constexpr std::array<FaultInfo, static_cast<size_t>(Fault::Count_)> kFaults{{
     {Fault::UdpLifetimeNotCapped, Role::HomeAgent, "udp-lifetime-not-capped",
      "the home agent caps the Lifetime of UDP-tunnelled bindings at udp_tunnelling.max_lifetime (suggested 60 s); "
      "this fault grants the ordinary maximum (RFC 3519 5.2)"},
+    {Fault::NoTncToTrustedSource, Role::HomeAgent, "no-tnc-to-trusted-source",
+     "the i-HA MUST include a Trusted Networks Configured extension in a registration reply sent in response to a "
+     "registration request coming from a trusted address; this fault leaves it out (RFC 5265 4.3, 3.4)"},
+    {Fault::TncToUntrustedSource, Role::HomeAgent, "tnc-to-untrusted-source",
+     "the i-HA is required to check the source address of any registration request to determine whether it comes "
+     "from a trusted (internal network) address, and signals that check with the Trusted Networks Configured "
+     "extension; this fault skips the check, so a request from an untrusted source is answered with the extension "
+     "(RFC 5265 3.1, 3.6.1)"},
+    {Fault::AnswerUntrustedSource, Role::HomeAgent, "answer-untrusted-source",
+     "the i-HA MUST reject (drop silently) any registration request coming from a source address that is not inside "
+     "any of the configured trusted subnets; this fault processes and answers it like a plain home agent, without "
+     "the Trusted Networks Configured extension (RFC 5265 4.3)"},
     // Foreign agent: agent discovery (RFC 5944 2).
     {Fault::FaAdvertTtlNot1, Role::ForeignAgent, "advert-ttl-not-1",
      "\"The TTL for all Agent Advertisements MUST be set to 1\"; this fault sends them with TTL 64 (RFC 5944 2.1)"},

@@ -52,6 +52,10 @@ enum class Fault : unsigned {
   UdpTunnelWithoutNat,
   IpInIpDespiteUdpTunnel,
   UdpLifetimeNotCapped,
+  // Internal home agent (RFC 5265)
+  NoTncToTrustedSource,
+  TncToUntrustedSource,
+  AnswerUntrustedSource,
   // Foreign agent: agent discovery (RFC 5944 2).
   FaAdvertTtlNot1,
   FaAdvertWrongDestination,

@@ -1,9 +1,14 @@
 #include "agents/common/gre.h"
 
-#include "harness/wire/checksum.h"
+#include "harness/wire/gre.h"
 
 namespace mipvpn::agents {
 namespace {
+
+// RFC 2784 2.3: "A receiver MUST discard a packet where any of bits 1-5 are non-zero, unless that receiver implements
+// RFC 1701" (this one does not); bits 6-12 "MUST be ignored on receipt". Bit 5 is the top bit of Recursion Control.
+constexpr uint16_t kBits1To5 = wire::Gre::kFlagR | wire::Gre::kFlagK | wire::Gre::kFlagS |
+                               wire::Gre::kFlagStrictRoute | (wire::Gre::kRecursionMask & 0x0400);
 
 std::optional<std::vector<uint8_t>> fail(std::string* why, std::string text) {
   if (why) *why = std::move(text);
@@ -16,28 +21,25 @@ std::optional<std::vector<uint8_t>> GreEncapsulation::encapsulate(std::span<cons
                                                                   const OuterAddresses&, std::string* why) const {
   auto h = parse_ipv4_header(inner, why);
   if (!h) return std::nullopt;
-  std::vector<uint8_t> out(4 + h->total_length);
-  out[2] = 0x08;  // Protocol Type 0x0800 (IPv4)
-  out[3] = 0x00;
-  std::copy(inner.begin(), inner.begin() + h->total_length, out.begin() + 4);
-  return out;
+  return wire::Gre(wire::Gre::kProtoIPv4).bytes(inner.first(h->total_length));
 }
 
 std::optional<std::vector<uint8_t>> GreEncapsulation::decapsulate(std::span<const uint8_t> payload,
                                                                   const OuterAddresses&, std::string* why) const {
-  if (payload.size() < 4) return fail(why, "GRE header needs 4 bytes, got " + std::to_string(payload.size()));
-  const uint16_t flags = static_cast<uint16_t>((payload[0] << 8) | payload[1]);
-  if ((flags & 0x7c00) != 0) return fail(why, "GRE Reserved0 bits 1-5 set (RFC 2784 2.3)");
-  if ((flags & 0x0007) != 0) return fail(why, "GRE Version " + std::to_string(flags & 7) + ", expected 0 (2.3.1)");
-  const uint16_t protocol = static_cast<uint16_t>((payload[2] << 8) | payload[3]);
-  if (protocol != 0x0800) return fail(why, "GRE Protocol Type " + std::to_string(protocol) + ", expected 0x0800");
-  size_t header = 4;
-  if (flags & 0x8000) {
-    header = 8;
-    if (payload.size() < 8) return fail(why, "GRE header with checksum needs 8 bytes");
-    if (wire::internet_checksum(payload) != 0) return fail(why, "GRE checksum wrong (RFC 2784 2.5)");
+  // Bits 1-5 are judged before decoding: with them set the header is RFC 1701's, whose optional fields this
+  // receiver does not process.
+  if (payload.size() >= 2 && (((payload[0] << 8) | payload[1]) & kBits1To5) != 0) {
+    return fail(why, "GRE Reserved0 bits 1-5 set (RFC 2784 2.3)");
   }
-  auto inner = payload.subspan(header);
+  auto gre = wire::Gre::decode(payload);  // verifies the checksum when C is set (RFC 2784 2.5)
+  if (!gre) return fail(why, "GRE header: " + gre.error().to_string());
+  if (gre->version() != 0) {
+    return fail(why, "GRE Version " + std::to_string(gre->version()) + ", expected 0 (RFC 2784 2.3.1)");
+  }
+  if (gre->protocol_type() != wire::Gre::kProtoIPv4) {
+    return fail(why, "GRE Protocol Type " + std::to_string(gre->protocol_type()) + ", expected 0x0800 (IPv4)");
+  }
+  auto inner = payload.subspan(gre->header_size());
   auto h = parse_ipv4_header(inner, why);
   if (!h) return std::nullopt;
   return std::vector<uint8_t>(inner.begin(), inner.begin() + h->total_length);

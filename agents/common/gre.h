@@ -1,5 +1,5 @@
-// GRE encapsulation (RFC 2784) of IPv4 in IPv4: a 4-byte header (C = 0, Version 0, Protocol Type 0x0800) before the
-// inner datagram. Until harness/wire/gre.h is on main these few bytes are handled here.
+// GRE encapsulation (RFC 2784) of IPv4 in IPv4: the GRE header (wire::Gre: C = 0, Version 0, Protocol Type 0x0800)
+// before the inner datagram.
 #pragma once
 
 #include "agents/common/encapsulation.h"

@@ -1,28 +1,23 @@
 #include "agents/common/udp_tunnel_data.h"
 
+#include <algorithm>
+
 namespace mipvpn::agents {
 
 std::vector<uint8_t> wrap_tunnel_data(uint8_t next_header, std::span<const uint8_t> payload) {
-  std::vector<uint8_t> out;
-  out.reserve(kTunnelDataHeaderSize + payload.size());
-  out.push_back(kTunnelDataType);
-  out.push_back(next_header);
-  out.push_back(0);
-  out.push_back(0);
+  std::vector<uint8_t> out = wire::TunnelData(next_header).bytes();  // the header alone: no inner PDU
   out.insert(out.end(), payload.begin(), payload.end());
   return out;
 }
 
-std::optional<TunnelData> unwrap_tunnel_data(std::span<const uint8_t> datagram, std::string* why) {
-  if (datagram.size() < kTunnelDataHeaderSize) {
-    if (why) *why = "tunnel data header needs 4 bytes, got " + std::to_string(datagram.size());
+std::optional<TunnelDataView> unwrap_tunnel_data(std::span<const uint8_t> datagram, std::string* why) {
+  // Only the header is decoded: the payload stays where it is instead of being copied into an inner PDU.
+  auto td = wire::TunnelData::decode(datagram.first(std::min(datagram.size(), wire::TunnelData::kHeaderSize)));
+  if (!td) {
+    if (why) *why = "not a tunnel data message (RFC 3519 3.3): " + td.error().to_string();
     return std::nullopt;
   }
-  if (datagram[0] != kTunnelDataType) {
-    if (why) *why = "message type " + std::to_string(datagram[0]) + ", expected 4 (tunnel data)";
-    return std::nullopt;
-  }
-  return TunnelData{datagram[1], datagram.subspan(kTunnelDataHeaderSize)};
+  return TunnelDataView{td->next_header(), datagram.subspan(wire::TunnelData::kHeaderSize)};
 }
 
 }  // namespace mipvpn::agents

@@ -7,16 +7,10 @@
 
 namespace mipvpn::agents::ha {
 
-const MobileNodeSa* HaConfig::find_sa(const Tins::IPv4Address& home_address, uint32_t spi) const {
-  for (const MobileNodeSa& sa : mobile_nodes) {
-    if (sa.home_address == home_address && sa.spi == spi) return &sa;
-  }
-  return nullptr;
-}
-
-bool HaConfig::serves(const Tins::IPv4Address& home_address) const {
-  for (const MobileNodeSa& sa : mobile_nodes) {
-    if (sa.home_address == home_address) return true;
+bool HaConfig::trusts(const Tins::IPv4Address& source) const {
+  if (!trusted_networks) return false;
+  for (const Ipv4Prefix& p : *trusted_networks) {
+    if (p.contains(source)) return true;
   }
   return false;
 }
@@ -32,7 +26,7 @@ HaConfig parse_ha_config(const nlohmann::json& doc, const std::string& file) {
   const JsonObject root(doc, "", file);
   root.reject_unknown({"role", "address", "home_network", "max_lifetime", "simultaneous_bindings", "replay",
                        "replay_tolerance_s", "control_socket", "mobile_nodes", "data_plane", "home_interface",
-                       "encapsulations", "udp_tunnelling", "reverse_tunnel_check"});
+                       "encapsulations", "udp_tunnelling", "reverse_tunnel_check", "trusted_networks"});
   HaConfig cfg;
   const std::string role = root.string("role");
   if (role != "ha") root.fail("role", "expected \"ha\" (the role given by --role ha), got \"" + role + "\"");
@@ -122,6 +116,25 @@ HaConfig parse_ha_config(const nlohmann::json& doc, const std::string& file) {
     if (u.has("force_allowed")) cfg.udp_tunnelling.force_allowed = u.boolean("force_allowed");
   }
   if (root.has("reverse_tunnel_check")) cfg.reverse_tunnel_check = root.boolean("reverse_tunnel_check");
+  if (root.has("trusted_networks")) {
+    // RFC 5265 4.3: "a list of trusted IP subnets (containing only addresses from the internal network), with no
+    // subnets being trusted by default".
+    const nlohmann::json& list = root.at("trusted_networks", "an array of IPv4 prefixes");
+    if (!list.is_array()) {
+      root.fail("trusted_networks", "expected an array of IPv4 prefixes \"a.b.c.d/len\" (may be empty), " +
+                                        describe_json(list));
+    }
+    cfg.trusted_networks.emplace();
+    for (size_t i = 0; i < list.size(); ++i) {
+      auto p = list[i].is_string() ? Ipv4Prefix::parse(list[i].get<std::string>()) : std::nullopt;
+      if (!p || p->length == 0) {
+        throw ConfigException({file, root.child_path("trusted_networks") + "/" + std::to_string(i),
+                               "expected an IPv4 prefix \"a.b.c.d/len\" with len 1-32 (only internal-network "
+                               "addresses, RFC 5265 4.3), " + describe_json(list[i])});
+      }
+      cfg.trusted_networks->push_back(*p);
+    }
+  }
 
   std::set<std::pair<uint32_t, uint32_t>> seen;
   for (const JsonObject& mn : root.objects("mobile_nodes")) {

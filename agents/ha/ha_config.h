@@ -52,11 +52,15 @@ struct HaConfig {
   std::vector<EncapsulationType> encapsulations{EncapsulationType::IpInIp};  // offered; IP-in-IP always first
   UdpTunnellingConfig udp_tunnelling;
   bool reverse_tunnel_check = true;  // RFC 3024 4.3.2: MUST implement, SHOULD enable by default
+  // RFC 5265 4.3: present = this HA is an internal home agent (i-HA) trusting requests whose IP source address is in
+  // one of these subnets (none by default: an empty list trusts nothing); absent = a plain RFC 5944 home agent.
+  std::optional<std::vector<Ipv4Prefix>> trusted_networks;
 
   bool offers(EncapsulationType t) const;
 
-  const MobileNodeSa* find_sa(const Tins::IPv4Address& home_address, uint32_t spi) const;
-  bool serves(const Tins::IPv4Address& home_address) const;  // some SA exists for it
+  bool is_internal_home_agent() const { return trusted_networks.has_value(); }
+  // In one of the trusted subnets (RFC 5265 4.3); false for every address when this is not an i-HA.
+  bool trusts(const Tins::IPv4Address& source) const;
 };
 
 // Parse (throws ConfigException naming `file`, the JSON pointer and what was expected).

@@ -34,7 +34,8 @@ void send_reply(PktinfoUdpSocket& sock, Logger& log, const OutgoingReply& r, std
                             r.destination.to_string();
   const std::string what = "RRP code=" + std::to_string(r.code) + " (" + std::string(wire::reply_code_name(r.code)) +
                            ") lifetime=" + std::to_string(r.lifetime) + " HA=" + r.home_agent.to_string() +
-                           " id=" + hex64(r.identification) + " len=" + std::to_string(r.payload.size());
+                           " id=" + hex64(r.identification) + " len=" + std::to_string(r.payload.size()) +
+                           (r.trusted_networks_configured ? " TNC" : "");
   if (static_cast<uint32_t>(r.destination.address) == 0) {
     log.line("tx-skipped " + route + " " + what + ": the request's source address is 0.0.0.0");
     return;
@@ -52,6 +53,14 @@ std::string handle_control(HomeAgent& ha, std::string_view line) {
   if (line == "ping") return R"({"pong":true})";
   nlohmann::json err{{"error", "unknown command"}, {"commands", {"bindings", "ping"}}};
   return err.dump();
+}
+
+// "-" for a plain home agent; the i-HA's trusted subnets (RFC 5265 4.3), "none" when the list is empty.
+std::string trusted_text(const HaConfig& config) {
+  if (!config.trusted_networks) return "-";
+  std::string out;
+  for (const Ipv4Prefix& p : *config.trusted_networks) out += (out.empty() ? "" : ",") + p.to_string();
+  return out.empty() ? "none" : out;
 }
 
 }  // namespace
@@ -141,8 +150,12 @@ int run_home_agent(const HaConfig& config, const FaultSet& faults, Logger& log, 
            (config.simultaneous_bindings ? "true" : "false") + " mobile_nodes=" +
            std::to_string(config.mobile_nodes.size()) +
            " control_socket=" + (config.control_socket ? *config.control_socket : "-") +
-           " faults=" + (fault_list.empty() ? "-" : fault_list) +
+           " faults=" + (fault_list.empty() ? "-" : fault_list) + " trusted_networks=" + trusted_text(config) +
            (data_plane ? " data_plane: " + data_plane->describe() : std::string(" data_plane=-")));
+  if (config.trusted_networks && config.trusted_networks->empty()) {
+    log.line("warning: trusted_networks is empty: as an i-HA this home agent drops every registration request "
+             "(RFC 5265 4.3: no subnets are trusted by default)");
+  }
   if (!loop.run()) {
     log.line(std::string("error: poll failed: ") + std::strerror(errno));
     return 1;

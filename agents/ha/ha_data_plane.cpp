@@ -9,6 +9,7 @@
 #include "agents/common/ipv4_packet.h"
 #include "agents/common/tunnel_endpoint.h"
 #include "agents/common/udp_tunnel_data.h"
+#include "harness/wire/tunnel_data.h"
 
 namespace mipvpn::agents::ha {
 namespace {
@@ -23,6 +24,16 @@ constexpr auto kGratuitousArpSpacing = 200ms;
 constexpr auto kMacProbeTimeout = 2s;
 constexpr unsigned kDropLogsPerSecond = 10;
 constexpr int kMaxPacketsPerWake = 64;
+
+// An RFC 3519 4.9 keepalive (ICMP Echo in the tunnel), recognized by harness/wire. wire reads it in a Next Header 4
+// message; the ICMP packet out of a GRE or minimal tunnel is shown to it the same way (a copy, for ICMP only).
+std::optional<wire::Keepalive> keepalive_in(const TunnelDataView& td, std::span<const uint8_t> datagram,
+                                            std::span<const uint8_t> inner) {
+  if (td.next_header == wire::TunnelData::kNextIpInIp) return wire::recognize_keepalive(datagram);
+  auto h = parse_ipv4_header(inner);
+  if (!h || h->protocol != kProtoIcmp) return std::nullopt;
+  return wire::recognize_keepalive(wrap_tunnel_data(wire::TunnelData::kNextIpInIp, inner));
+}
 
 }  // namespace
 
@@ -160,7 +171,7 @@ void HaDataPlane::on_arp() {
     if (r->outgoing || r->arp.sender_mac == arp_->mac()) continue;
     const ArpPacket& a = r->arp;
     // Learn a mobile node's own link-layer address from any ARP it sends (its gratuitous ARP on return, 4.6).
-    if (ha_.config().serves(a.sender_ip)) {
+    if (ha_.serves(a.sender_ip)) {
       mobile_node_macs_[to_host(a.sender_ip)] = a.sender_mac;
       if (awaiting_mac_.erase(to_host(a.sender_ip)) && ha_.bindings().of(a.sender_ip).empty()) {
         announce(a.sender_ip, a.sender_mac, "deregistration");
@@ -235,7 +246,9 @@ void HaDataPlane::on_raw(RawIpSocket& socket, short) {
     }
     if (outer->destination != ha_.config().address) continue;  // not ours (bound socket: should not happen)
     const Encapsulation* enc = encapsulation(*type);
-    auto inner = enc->decapsulate(ipv4_payload(p->bytes, *outer), {outer->source, outer->destination, outer->ttl}, &why);
+    const OuterAddresses received{outer->source, outer->destination, outer->ttl,
+                                  std::span<const uint8_t>(p->bytes).first(outer->header_length)};
+    auto inner = enc->decapsulate(ipv4_payload(p->bytes, *outer), received, &why);
     if (!inner) {
       drop("drop " + std::string(encapsulation_name(*type)) + " from " + outer->source.to_string() + ": " + why);
       continue;
@@ -265,7 +278,9 @@ void HaDataPlane::on_tunnel_data(const Datagram& d) {
     return;
   }
   const ArrivedTunnel tunnel{d.source.address, *type, d.source.port};
-  if (auto latched = ha_.latch_keepalive(tunnel, *inner)) log_.line(*latched);
+  if (auto keepalive = keepalive_in(*td, d.payload, *inner)) {
+    if (auto latched = ha_.latch_keepalive(tunnel, *keepalive)) log_.line(*latched);
+  }
   deliver_reverse(tunnel, *inner);
 }
 

@@ -4,15 +4,16 @@
 #include <cinttypes>
 #include <cmath>
 #include <cstdio>
+#include <set>
 
 #include "harness/wire/authentication.h"
 #include "harness/wire/codes.h"
 #include "harness/wire/extension.h"
 #include "harness/wire/hmac.h"
+#include "harness/wire/mip_extensions.h"
 #include "harness/wire/ntp.h"
 #include "harness/wire/registration_reply.h"
 #include "harness/wire/registration_request.h"
-#include "agents/ha/udp_tunnel_request.h"
 
 namespace mipvpn::agents::ha {
 namespace {
@@ -20,12 +21,6 @@ namespace {
 using std::chrono::steady_clock;
 namespace wire = mipvpn::wire;
 
-constexpr uint8_t kFlagS = 0x80;
-constexpr uint8_t kFlagD = 0x20;
-constexpr uint8_t kFlagM = 0x10;
-constexpr uint8_t kFlagG = 0x08;
-constexpr uint8_t kFlagT = 0x02;
-constexpr uint8_t kReservedFlags = 0x05;  // r (0x04) and x (0x01), RFC 5944 3.3
 constexpr uint8_t kFaultExtensionType = 255;
 
 std::string hex64(uint64_t v) {
@@ -88,7 +83,9 @@ std::string_view verdict_name(Verdict v) {
   return "?";
 }
 
-HomeAgent::HomeAgent(HaConfig config, FaultSet faults) : config_(std::move(config)), faults_(faults) {}
+HomeAgent::HomeAgent(HaConfig config, FaultSet faults) : config_(std::move(config)), faults_(faults) {
+  index_mobile_nodes();
+}
 
 bool HomeAgent::is_broadcast_or_multicast(const Tins::IPv4Address& a) const {
   return to_host(a) == 0xffffffffu || a == config_.home_network.broadcast() || a.is_multicast();
@@ -104,10 +101,8 @@ Tins::IPv4Address HomeAgent::wrong_source_address() const {
   return from_host(other);
 }
 
-std::optional<uint64_t> HomeAgent::last_accepted_identification(const Tins::IPv4Address& home_address) const {
-  auto it = last_accepted_.find(to_host(home_address));
-  if (it == last_accepted_.end()) return std::nullopt;
-  return it->second;
+bool HomeAgent::treats_as_trusted(const Tins::IPv4Address& source) const {
+  return config_.trusts(source) || faults_.has(Fault::TncToUntrustedSource);
 }
 
 OutgoingReply HomeAgent::build_reply(const ReplySpec& spec, const Endpoint& source, const Endpoint& destination,
@@ -120,6 +115,11 @@ OutgoingReply HomeAgent::build_reply(const ReplySpec& spec, const Endpoint& sour
   rep.identification(spec.identification);
   // The mobile node's non-authentication extensions come before the Mobile-Home Authentication Extension (3.8.3.3).
   for (const wire::Extension& e : before_auth) rep.add_extension(e);
+  // An i-HA "MUST include a Trusted Networks Configured extension ... in a registration reply sent in response to a
+  // registration request coming from a trusted address" (RFC 5265 4.3); it is for the mobile node, so before MN-HA.
+  const bool tnc = config_.is_internal_home_agent() && treats_as_trusted(source.address) &&
+                   !faults_.has(Fault::NoTncToTrustedSource);
+  if (tnc) rep.add_extension(wire::TrustedNetworksConfiguredExtension{}.to_extension());
   const size_t auth_offset = rep.bytes().size();
   rep.add_authentication(wire::MnHaAuth, spec.spi, spec.key);
   if (faults_.has(Fault::ExtensionAfterAuth)) {
@@ -144,6 +144,7 @@ OutgoingReply HomeAgent::build_reply(const ReplySpec& spec, const Endpoint& sour
   out.lifetime = spec.lifetime;
   out.identification = spec.identification;
   out.home_agent = spec.home_agent;
+  out.trusted_networks_configured = tnc;
   return out;
 }
 
@@ -171,6 +172,16 @@ Outcome HomeAgent::process(std::span<const uint8_t> payload, const Endpoint& sou
   const wire::RegistrationRequest& req = decoded.value();
   out.request = summarize(req);
 
+  // Internal home agent (RFC 5265 4.3): "MUST reject (drop silently) any registration request coming from a source
+  // address that is not inside any of the configured trusted subnets". The source is the request's IP source
+  // address (the mobile node's, or the relaying foreign agent's), checked before anything could answer it.
+  if (config_.is_internal_home_agent() && !treats_as_trusted(source.address)) {
+    if (!faults_.has(Fault::AnswerUntrustedSource)) {
+      return discard("source address " + source.address.to_string() +
+                     " not in any trusted network: dropped silently (i-HA, RFC 5265 4.3)");
+    }
+  }
+
   const Tins::IPv4Address hoa = req.home_address();
   const Tins::IPv4Address coa = req.care_of_address();
   const uint64_t id = req.identification();
@@ -182,12 +193,10 @@ Outcome HomeAgent::process(std::span<const uint8_t> payload, const Endpoint& sou
   const wire::Extension* mn_ha = nullptr;
   size_t mn_ha_count = 0;
   bool fa_ha = false;
-  const wire::Extension* udp_request_ext = nullptr;  // RFC 3519 3.1
-  bool udp_request_after_mn_ha = false;
+  UdpTunnelRequestAt udp_request;  // RFC 3519 3.1
   for (const wire::Extension& e : req.extensions()) {
-    if (e.type == wire::UdpTunnelRequest && udp_request_ext == nullptr) {
-      udp_request_ext = &e;
-      udp_request_after_mn_ha = mn_ha != nullptr;
+    if (e.type == wire::UdpTunnelRequest && udp_request.extension == nullptr) {
+      udp_request = {&e, mn_ha != nullptr};
       continue;
     }
     if (!wire::is_known_registration_extension(e.type)) {
@@ -230,7 +239,7 @@ Outcome HomeAgent::process(std::span<const uint8_t> payload, const Endpoint& sou
   }
   auto auth = wire::AuthExtension::from(*mn_ha);
   if (!auth) return discard("Mobile-Home Authentication Extension unusable: " + auth.error().to_string());
-  const MobileNodeSa* sa = config_.find_sa(hoa, auth->spi);
+  const MobileNodeSa* sa = find_sa(hoa, auth->spi);
   if (sa == nullptr) {
     if (faults_.has(Fault::ReplyWithoutSa)) {
       static const std::vector<uint8_t> no_key;
@@ -275,7 +284,7 @@ Outcome HomeAgent::process(std::span<const uint8_t> payload, const Endpoint& sou
   }
 
   // Poorly formed (RFC 5944 3.8.2.3).
-  if ((req.flags() & kReservedFlags) != 0 && !faults_.has(Fault::AcceptReservedBits)) {
+  if ((req.r() || req.x()) && !faults_.has(Fault::AcceptReservedBits)) {
     return deny(wire::kHaPoorlyFormedRequest, "reserved flag bits set (RFC 5944 3.8.2.3)", ha_field, id);
   }
   if (mn_ha_count > 1) {
@@ -326,99 +335,12 @@ Outcome HomeAgent::process(std::span<const uint8_t> payload, const Endpoint& sou
   }
 
   // Tunnel set-up for a registration (not a deregistration): RFC 3519 UDP tunnelling, then the encapsulation.
-  std::optional<Endpoint> udp_tunnel;
-  std::vector<wire::Extension> reply_extensions;
-  EncapsulationType encapsulation = EncapsulationType::IpInIp;
-  std::string tunnel_text;
+  TunnelSetup tunnel;
   if (requested != 0) {
-    std::optional<UdpTunnelRequest> udp_request;
-    if (udp_request_ext != nullptr) {
-      if (udp_request_ext->body.size() != 6) {
-        return deny(wire::kHaPoorlyFormedRequest,
-                    "UDP Tunnel Request extension Length " + std::to_string(udp_request_ext->body.size()) +
-                        ", expected 6 (RFC 3519 3.1)",
-                    ha_field, id);
-      }
-      std::string why;
-      udp_request = parse_udp_tunnel_request(*udp_request_ext, udp_request_after_mn_ha, &why);
-      if (!udp_request) tunnel_text = "; " + why + ", skipped (RFC 3519 3.1)";
-    }
-    if (udp_request) {
-      const bool d_flag = (req.flags() & kFlagD) != 0;
-      if (udp_request->reserved3_nonzero) {
-        return deny(wire::kHaPoorlyFormedRequest,
-                    "UDP Tunnel Request Reserved 3 non-zero (RFC 3519 4.6.1)", ha_field, id);
-      }
-      if (!udp_request->added_by_foreign_agent && !d_flag) {
-        return deny(wire::kHaPoorlyFormedRequest,
-                    "UDP Tunnel Request from the mobile node but D bit not set (RFC 3519 4.6.1)", ha_field, id);
-      }
-      if (udp_request->added_by_foreign_agent && d_flag) {
-        return deny(wire::kHaPoorlyFormedRequest,
-                    "UDP Tunnel Request added by a foreign agent but D bit set (RFC 3519 4.6.1)", ha_field, id);
-      }
-      const bool nat = source.address != coa;  // RFC 3519 4.6: the mismatch indicates a NAT
-      const bool wanted = nat || udp_request->force || udp_request->registration_via_fa ||
-                          faults_.has(Fault::UdpTunnelWithoutNat);
-      const std::string nat_text = nat ? "NAT detected (source " + source.address.to_string() + " != care-of " +
-                                             coa.to_string() + ")"
-                                       : "no NAT (source = care-of address)";
-      if (wanted && !config_.udp_tunnelling.enabled) {
-        return deny(wire::kHaAdminProhibited,
-                    nat_text + ", UDP tunnelling not permitted by configuration (RFC 3519 4.6.1)", ha_field, id);
-      }
-      if (wanted && !nat && udp_request->force && !config_.udp_tunnelling.force_allowed) {
-        return deny(wire::kHaAdminProhibited, "F flag set without a NAT, forced UDP tunnelling not allowed "
-                                              "(RFC 3519 4.6.1)",
-                    ha_field, id);
-      }
-      if (wanted) {
-        if (udp_request->encapsulation != 0) {
-          auto t = encapsulation_by_protocol(udp_request->encapsulation);
-          if (!t || !config_.offers(*t)) {
-            return deny(wire::kHaUdpEncapsulationUnavailable,
-                        "UDP Tunnel Request Encapsulation " + std::to_string(udp_request->encapsulation) +
-                            " not offered (RFC 3519 4.1, 4.6.1)",
-                        ha_field, id);
-          }
-          encapsulation = *t;
-        }
-        // The source address and port of the request are the effective care-of address (4.6). With R the request
-        // came through a foreign agent: same address, but the port is the MN's first keepalive's.
-        udp_tunnel = source;
-        if (udp_request->registration_via_fa) udp_tunnel->port = 0;
-        if (!faults_.has(Fault::NoUdpTunnelReply)) {
-          reply_extensions.push_back(
-              udp_tunnel_reply(kUdpTunnelReplyAssent, udp_request->force, config_.udp_tunnelling.keepalive_s));
-        }
-        tunnel_text = "; " + nat_text + (udp_request->force ? ", F set" : "") + ": UDP tunnel to " +
-                      source.to_string() + " (RFC 3519 4.6)";
-      } else {
-        // Matching addresses and no F: decline, and tunnel as usual (4.6).
-        reply_extensions.push_back(udp_tunnel_reply(kUdpTunnelReplyDeclined, false, 0));
-        tunnel_text = "; " + nat_text + ": UDP tunnelling declined (RFC 3519 4.6)";
-      }
-    }
-    // Encapsulation per the M and G flags unless the UDP Tunnel Request named one (RFC 5944 4.1, RFC 3024 4.3.1).
-    if (!udp_request || udp_request->encapsulation == 0 || !udp_tunnel) {
-      const bool g = (req.flags() & kFlagG) != 0;
-      const bool m = (req.flags() & kFlagM) != 0;
-      if (g && config_.offers(EncapsulationType::Gre)) {
-        encapsulation = EncapsulationType::Gre;
-      } else if (m && config_.offers(EncapsulationType::Minimal)) {
-        encapsulation = EncapsulationType::Minimal;
-      } else if ((g || m) && !faults_.has(Fault::AcceptUnofferedEncapsulation)) {
-        return deny(wire::kHaEncapsulationUnavailable,
-                    std::string("requested ") + (g ? "GRE" : "minimal") +
-                        " encapsulation not offered (RFC 3024 3.3, 4.3.1)",
-                    ha_field, id);
-      } else {
-        encapsulation = EncapsulationType::IpInIp;
-      }
-    }
-    tunnel_text = "; " + std::string(encapsulation_name(encapsulation)) + (udp_tunnel ? " in UDP" : "") +
-                  ((req.flags() & kFlagT) ? ", reverse tunnel" : "") + tunnel_text;
+    tunnel = set_up_tunnel(req, udp_request, source);
+    if (tunnel.denial) return deny(tunnel.denial->code, tunnel.denial->why, ha_field, id);
   }
+  const std::optional<Endpoint>& udp_tunnel = tunnel.udp_tunnel;
 
   // Accept (RFC 5944 3.8.2.2).
   const size_t bindings_before = table_.of(hoa).size();
@@ -447,7 +369,7 @@ Outcome HomeAgent::process(std::span<const uint8_t> payload, const Endpoint& sou
     if (udp_tunnel && !faults_.has(Fault::UdpLifetimeNotCapped)) {
       granted = std::min(granted, config_.udp_tunnelling.max_lifetime);  // RFC 3519 5.2
     }
-    bool keep_others = (req.flags() & kFlagS) != 0 && simultaneous;
+    bool keep_others = req.s() && simultaneous;
     if (faults_.has(Fault::NoSimultaneousBindingsCode)) keep_others = false;
     if (keep_others && current == nullptr && table_.of(hoa).size() >= kMaxBindingsPerMobileNode) {
       return deny(wire::kHaTooManyBindings,
@@ -464,15 +386,15 @@ Outcome HomeAgent::process(std::span<const uint8_t> payload, const Endpoint& sou
     b.spi = sa->spi;
     b.requester = source;
     b.reply_source = is_broadcast_or_multicast(destination.address) ? config_.address : destination.address;
-    b.encapsulation = encapsulation;
+    b.encapsulation = tunnel.encapsulation;
     b.udp_tunnel = udp_tunnel;
     b.udp_awaiting_keepalive = udp_tunnel && udp_tunnel->port == 0;
-    b.reverse_tunnel = (req.flags() & kFlagT) != 0;
+    b.reverse_tunnel = req.t();
     table_.add(b, keep_others);
-    ever_bound_.insert(to_host(hoa));
+    state_of(hoa)->ever_bound = true;
     action = std::string(duplicate ? "re-registered (duplicate) " : "registered ") + coa.to_string() +
              " for " + (granted == kInfiniteLifetime ? std::string("infinity") : std::to_string(granted) + " s") +
-             (keep_others ? ", other bindings kept" : "") + tunnel_text;
+             (keep_others ? ", other bindings kept" : "") + tunnel.text;
   }
   // Home link (RFC 5944 4.6): a first binding starts interception, an accepted deregistration that leaves none ends
   // it. A denied request changes nothing ("no ARP processing ... is performed").
@@ -485,8 +407,9 @@ Outcome HomeAgent::process(std::span<const uint8_t> payload, const Endpoint& sou
     out.home_link.change = HomeLinkChange::StopIntercepting;
     out.home_link.gratuitous_arp = !faults_.has(Fault::NoGratuitousArpOnDeregistration);
   }
-  auto& last = last_accepted_[to_host(hoa)];
-  last = std::max(last, id);
+  MobileNodeState& node = *state_of(hoa);  // an SA exists, so the node has its state
+  node.last_accepted = node.accepted_any ? std::max(node.last_accepted, id) : id;
+  node.accepted_any = true;
 
   out.verdict = Verdict::Accepted;
   out.reason = "code " + code_text(code) + ": " + action;
@@ -497,7 +420,7 @@ Outcome HomeAgent::process(std::span<const uint8_t> payload, const Endpoint& sou
   uint64_t reply_id = id;
   if (faults_.has(Fault::WrongIdentificationLowBits)) reply_id ^= 0x5a5a5a5au;
   ReplySpec spec{code, granted, hoa, ha_field, reply_id, sa->spi, key};
-  out.reply = build_reply(spec, source, destination, reply_extensions);
+  out.reply = build_reply(spec, source, destination, tunnel.reply_extensions);
   return out;
 }
 

@@ -4,9 +4,7 @@
 
 #include <chrono>
 #include <cstdint>
-#include <map>
 #include <optional>
-#include <set>
 #include <span>
 #include <string>
 #include <vector>
@@ -19,6 +17,8 @@
 #include "agents/ha/binding_table.h"
 #include "agents/ha/ha_config.h"
 #include "harness/wire/extension.h"
+#include "harness/wire/registration_request.h"
+#include "harness/wire/tunnel_data.h"
 
 namespace mipvpn::agents::ha {
 
@@ -45,6 +45,7 @@ struct OutgoingReply {
   uint16_t lifetime = 0;
   uint64_t identification = 0;
   Tins::IPv4Address home_agent;
+  bool trusted_networks_configured = false;  // carries the RFC 5265 TNC extension (i-HA, trusted source)
 };
 
 enum class Verdict {
@@ -129,15 +130,18 @@ class HomeAgent {
   nlohmann::json bindings_json(const Now& now) const;
   // The highest accepted Identification of a mobile node, if any.
   std::optional<uint64_t> last_accepted_identification(const Tins::IPv4Address& home_address) const;
+  // Some security association exists for the home address.
+  bool serves(const Tins::IPv4Address& home_address) const { return first_position(home_address).has_value(); }
 
   // Data plane decisions (socket-free; the daemon does the I/O).
   // Where to tunnel a packet read from the tunnel device (it was routed there for a bound home address).
   ForwardDecision forward(std::span<const uint8_t> packet) const;
   // The RFC 3024 4.3.2 check for a decapsulated packet addressed to the HA.
   ReverseDecision check_reverse(const ArrivedTunnel& tunnel, std::span<const uint8_t> inner) const;
-  // RFC 3519 4.6, R flag: a keepalive (inner ICMP Echo Request HoA -> HA) from the registration's source address
-  // fixes the UDP tunnel's port. Returns a log line when it did, nullopt otherwise. Call before check_reverse.
-  std::optional<std::string> latch_keepalive(const ArrivedTunnel& tunnel, std::span<const uint8_t> inner);
+  // RFC 3519 4.6, R flag: a keepalive (inner ICMP Echo Request HoA -> HA, as wire::recognize_keepalive found it)
+  // from the registration's source address fixes the UDP tunnel's port. Returns a log line when it did, nullopt
+  // otherwise. Call before check_reverse.
+  std::optional<std::string> latch_keepalive(const ArrivedTunnel& tunnel, const wire::Keepalive& keepalive);
   // Proxy ARP: answer an ARP Request for this address (RFC 5944 4.6)?
   bool answers_arp_for(const Tins::IPv4Address& address) const;
 
@@ -157,15 +161,58 @@ class HomeAgent {
     uint32_t spi = 0;
     std::span<const uint8_t> key;
   };
+  struct Denial {
+    uint8_t code = 0;
+    std::string why;
+  };
+  // The request's first UDP Tunnel Request extension (RFC 3519 3.1), and whether it stood after the MN-HA
+  // authenticator (then a foreign agent added it, 4.5).
+  struct UdpTunnelRequestAt {
+    const wire::Extension* extension = nullptr;
+    bool after_mn_ha = false;
+  };
+  // How an accepted registration is tunnelled (home_agent_tunnel_setup.cpp).
+  struct TunnelSetup {
+    std::optional<Denial> denial;
+    EncapsulationType encapsulation = EncapsulationType::IpInIp;
+    std::optional<Endpoint> udp_tunnel;           // RFC 3519 tunnel to this address and port
+    std::vector<wire::Extension> reply_extensions;  // the UDP Tunnel Reply
+    std::string text;                              // for the log line
+  };
+  TunnelSetup set_up_tunnel(const wire::RegistrationRequest& req, const UdpTunnelRequestAt& udp_request,
+                            const Endpoint& source) const;
   OutgoingReply build_reply(const ReplySpec& spec, const Endpoint& source, const Endpoint& destination,
                             const std::vector<wire::Extension>& before_auth = {}) const;
   Tins::IPv4Address wrong_source_address() const;
+  // RFC 5265 4.3 (i-HA only): is a request from this IP source address trusted (answered with TNC) or dropped?
+  bool treats_as_trusted(const Tins::IPv4Address& source) const;
 
   HaConfig config_;
   FaultSet faults_;
   BindingTable table_;
-  std::map<uint32_t, uint64_t> last_accepted_;  // host-order home address -> highest accepted Identification
-  std::set<uint32_t> ever_bound_;                // home addresses that had a binding (proxy-arp fault only)
+  // Mobile nodes (home_agent_mobile_nodes.cpp): the keys of config_.mobile_nodes ordered by (home address, SPI) in one
+  // contiguous array, so that each request finds its security association by a cache-friendly binary search, and per
+  // home address (at the position of its first association) the replay state, which outlives the bindings. Both are
+  // sized once, from the configuration.
+  struct MobileNodeState {
+    uint64_t last_accepted = 0;  // highest accepted Identification
+    bool accepted_any = false;
+    bool ever_bound = false;  // had a binding (proxy-arp-after-deregistration fault only)
+  };
+  void index_mobile_nodes();
+  std::optional<size_t> first_position(const Tins::IPv4Address& home_address) const;
+  const MobileNodeSa* find_sa(const Tins::IPv4Address& home_address, uint32_t spi) const;
+  MobileNodeState* state_of(const Tins::IPv4Address& home_address);
+  const MobileNodeState* state_of(const Tins::IPv4Address& home_address) const;
+
+  struct SaKey {
+    uint32_t home;      // host order
+    uint32_t spi;
+    uint32_t position;  // in config_.mobile_nodes
+    auto key() const { return std::pair(home, spi); }
+  };
+  std::vector<SaKey> sa_keys_;
+  std::vector<MobileNodeState> node_state_;  // parallel to sa_keys_
 };
 
 }  // namespace mipvpn::agents::ha

@@ -15,7 +15,7 @@ ForwardDecision HomeAgent::forward(std::span<const uint8_t> packet) const {
     d.drop_reason = "not an IPv4 packet: " + why;
     return d;
   }
-  std::vector<Binding> bindings = table_.of(h->destination);
+  std::span<const Binding> bindings = table_.of(h->destination);
   if (bindings.empty()) {
     d.drop_reason = "no mobility binding for " + h->destination.to_string() + " (RFC 5944 4.2.3)";
     return d;
@@ -38,7 +38,7 @@ ForwardDecision HomeAgent::forward(std::span<const uint8_t> packet) const {
     auto newest = std::max_element(bindings.begin(), bindings.end(), [](const Binding& a, const Binding& b) {
       return a.registered < b.registered;
     });
-    bindings = {*newest};
+    bindings = bindings.subspan(static_cast<size_t>(newest - bindings.begin()), 1);
   }
   for (const Binding& b : bindings) {
     if (b.udp_awaiting_keepalive) {
@@ -101,15 +101,12 @@ ReverseDecision HomeAgent::check_reverse(const ArrivedTunnel& tunnel, std::span<
                         "silently discarded (RFC 3024 4.3.2 security exception)"};
 }
 
-std::optional<std::string> HomeAgent::latch_keepalive(const ArrivedTunnel& tunnel, std::span<const uint8_t> inner) {
+std::optional<std::string> HomeAgent::latch_keepalive(const ArrivedTunnel& tunnel, const wire::Keepalive& keepalive) {
   if (!tunnel.udp_source_port) return std::nullopt;
-  auto h = parse_ipv4_header(inner);
   // "The inner source address ... MUST be the home address of the mobile node, and the inner destination address
   // MUST be that of the home agent", and it is an ICMP Echo Request (4.9).
-  if (!h || h->protocol != kProtoIcmp || h->destination != config_.address) return std::nullopt;
-  auto icmp = ipv4_payload(inner, *h);
-  if (icmp.empty() || icmp[0] != 8) return std::nullopt;
-  for (const Binding& b : table_.of(h->source)) {
+  if (keepalive.reply || keepalive.inner_destination != config_.address) return std::nullopt;
+  for (const Binding& b : table_.of(keepalive.inner_source)) {
     // "the outer source address (but not the port) of this keepalive packet is identical with the source address of
     // the corresponding registration request".
     if (!b.udp_awaiting_keepalive || b.udp_tunnel->address != tunnel.outer_source) continue;
@@ -124,7 +121,8 @@ std::optional<std::string> HomeAgent::latch_keepalive(const ArrivedTunnel& tunne
 
 bool HomeAgent::answers_arp_for(const Tins::IPv4Address& address) const {
   if (!table_.of(address).empty()) return true;
-  return faults_.has(Fault::ProxyArpAfterDeregistration) && ever_bound_.count(to_host(address)) != 0;
+  const MobileNodeState* node = state_of(address);
+  return faults_.has(Fault::ProxyArpAfterDeregistration) && node != nullptr && node->ever_bound;
 }
 
 }  // namespace mipvpn::agents::ha

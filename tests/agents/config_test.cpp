@@ -46,8 +46,7 @@ TEST(HaConfig, SeamsExampleLoads) {
   EXPECT_EQ(c.mobile_nodes[0].spi, 256u);
   EXPECT_EQ(c.mobile_nodes[0].key.size(), 16u);
   EXPECT_EQ(c.mobile_nodes[0].key[15], 0xff);
-  EXPECT_NE(c.find_sa(Tins::IPv4Address("10.0.1.100"), 256), nullptr);
-  EXPECT_EQ(c.find_sa(Tins::IPv4Address("10.0.1.100"), 257), nullptr);
+  EXPECT_EQ(c.mobile_nodes[0].home_address, Tins::IPv4Address("10.0.1.100"));
 }
 
 TEST(HaConfig, OptionalMembersDefault) {
@@ -194,6 +193,37 @@ TEST(HaConfig, DataPlaneErrorsNamePointers) {
   j = with_data_plane();
   j["reverse_tunnel_check"] = "yes";
   expect(j, "/reverse_tunnel_check", "true or false");
+}
+
+TEST(HaConfig, TrustedNetworksMakeAnInternalHomeAgent) {
+  EXPECT_FALSE(parse_ha_config(good(), "ha.json").is_internal_home_agent()) << "absent: a plain home agent";
+  nlohmann::json j = good();
+  j["trusted_networks"] = {"10.0.2.0/24", "172.16.9.9/16"};
+  const HaConfig c = parse_ha_config(j, "ha.json");
+  ASSERT_TRUE(c.trusted_networks);
+  ASSERT_EQ(c.trusted_networks->size(), 2u);
+  EXPECT_EQ((*c.trusted_networks)[1].to_string(), "172.16.0.0/16");
+  EXPECT_TRUE(c.trusts(Tins::IPv4Address("10.0.2.200")));
+  EXPECT_TRUE(c.trusts(Tins::IPv4Address("172.16.200.1")));
+  EXPECT_FALSE(c.trusts(Tins::IPv4Address("10.0.3.1")));
+  j["trusted_networks"] = nlohmann::json::array();
+  const HaConfig empty = parse_ha_config(j, "ha.json");
+  EXPECT_TRUE(empty.is_internal_home_agent()) << "an empty list: an i-HA trusting no subnet (RFC 5265 4.3)";
+  EXPECT_FALSE(empty.trusts(Tins::IPv4Address("10.0.2.200")));
+
+  auto expect = [](nlohmann::json bad, const std::string& path, const std::string& part) {
+    const ConfigError e = error_of(bad);
+    EXPECT_EQ(e.path, path) << e.to_string();
+    EXPECT_NE(e.expected.find(part), std::string::npos) << e.to_string();
+  };
+  j["trusted_networks"] = "10.0.2.0/24";
+  expect(j, "/trusted_networks", "an array of IPv4 prefixes");
+  j["trusted_networks"] = {"10.0.2.0/24", "10.0.3.0"};
+  expect(j, "/trusted_networks/1", "\"a.b.c.d/len\" with len 1-32");
+  j["trusted_networks"] = {"0.0.0.0/0"};
+  expect(j, "/trusted_networks/0", "internal-network");
+  j["trusted_networks"] = {7};
+  expect(j, "/trusted_networks/0", "got 7");
 }
 
 TEST(HaConfig, DuplicateSaRejected) {

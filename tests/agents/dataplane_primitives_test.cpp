@@ -1,5 +1,6 @@
-// Socket-free data-plane primitives: IPv4 header parsing, ARP fields (RFC 5944 4.6), IP-in-IP (RFC 2003), the RFC 3519
-// tunnel data header. Golden bytes are written out by hand from the RFC figures.
+// Socket-free data-plane primitives: IPv4 header parsing, ARP fields (RFC 5944 4.6), and the encapsulation classes and
+// tunnel data helpers that adapt harness/wire's codecs (IP-in-IP RFC 2003, GRE RFC 2784, minimal RFC 2004, RFC 3519
+// 3.3). Golden bytes are written out by hand from the RFC figures.
 #include <gtest/gtest.h>
 
 #include "agents/common/arp_packet.h"
@@ -118,6 +119,13 @@ TEST(IpInIp, PayloadIsTheInnerDatagramWithoutLinkPadding) {
   std::string why;
   EXPECT_FALSE(e.decapsulate(std::vector<uint8_t>{0x45, 0}, {kB, kA}, &why));
   EXPECT_FALSE(why.empty());
+  // RFC 2003 3.2: "the router MUST NOT tunnel the datagram" whose source is the tunnel exit point.
+  EXPECT_FALSE(e.encapsulate(inner, {kA, kB}, &why));
+  EXPECT_NE(why.find("3.2"), std::string::npos) << why;
+  // RFC 2003 3.1: "An encapsulator MUST NOT encapsulate a datagram with TTL = 0".
+  auto ttl0 = build_ipv4_packet(kB, kA, kProtoIcmp, std::vector<uint8_t>{8, 0, 0xf7, 0xff, 0, 0, 0, 0}, 0);
+  EXPECT_FALSE(e.encapsulate(ttl0, {kB, kA}, &why));
+  EXPECT_NE(why.find("TTL = 0"), std::string::npos) << why;
 }
 
 TEST(Encapsulation, NamesProtocolsAndFactory) {
@@ -210,6 +218,23 @@ TEST(Minimal, ForwardingHeaderAsRfc2004AndRoundTrip) {
   fix_ipv4_checksum(fragment);
   EXPECT_FALSE(m.encapsulate(fragment, {ha, coa}, &why));
   EXPECT_NE(why.find("fragmented"), std::string::npos);
+  EXPECT_FALSE(m.encapsulate(inner, {ha, kB}, &why)) << "original source = tunnel exit point (RFC 2004 4)";
+  // The header as received is what the original one is rebuilt from (TOS, Identification, flags kept).
+  auto received = build_ipv4_packet(ha, coa, 55, {}, 57, 0x4321, true);
+  received[1] = 0x10;  // TOS
+  out = m.encapsulate(inner, {ha, coa});
+  ASSERT_TRUE(out);
+  back = m.decapsulate(*out, {ha, coa, 57, std::span<const uint8_t>(received)});
+  ASSERT_TRUE(back);
+  auto h = parse_ipv4_header(*back);
+  ASSERT_TRUE(h);
+  EXPECT_EQ(h->source, kB);
+  EXPECT_EQ(h->destination, kA);
+  EXPECT_EQ(h->protocol, kProtoIcmp);
+  EXPECT_EQ(h->identification, 0x4321);
+  EXPECT_EQ((*back)[1], 0x10);
+  EXPECT_EQ(wire::internet_checksum(std::span<const uint8_t>(*back).first(20)), 0);
+  EXPECT_EQ(std::vector<uint8_t>(back->begin() + 20, back->end()), body);
   for (size_t n = 0; n < 8; ++n) EXPECT_FALSE(m.decapsulate(std::span<const uint8_t>(*out).first(n), {})) << n;
 }
 
@@ -230,7 +255,7 @@ TEST(UdpTunnelData, HeaderAsRfc3519Section3_3) {
   auto rrq = golden;
   rrq[0] = 1;
   EXPECT_FALSE(unwrap_tunnel_data(rrq, &why));
-  EXPECT_NE(why.find("type 1"), std::string::npos);
+  EXPECT_NE(why.find("found 1"), std::string::npos) << why;
 }
 
 }  // namespace

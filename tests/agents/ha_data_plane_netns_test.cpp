@@ -16,6 +16,9 @@
 #include <thread>
 
 #include <nlohmann/json.hpp>
+#include <tins/icmp.h>
+#include <tins/ip.h>
+#include <tins/rawpdu.h>
 
 #include "agents/common/arp_socket.h"
 #include "agents/common/gre.h"
@@ -26,10 +29,11 @@
 #include "harness/net/capture.h"
 #include "harness/net/udp.h"
 #include "harness/wire/authentication.h"
-#include "harness/wire/checksum.h"
+#include "harness/wire/mip_extensions.h"
 #include "harness/wire/ntp.h"
 #include "harness/wire/registration_reply.h"
 #include "harness/wire/registration_request.h"
+#include "harness/wire/tunnel_data.h"
 #include "tests/agents/netns_fixture.h"
 
 namespace mipvpn::agents {
@@ -55,30 +59,34 @@ uint64_t fresh_id() {
   return last = id;
 }
 
-std::vector<uint8_t> icmp_echo(uint8_t type, uint16_t id, uint16_t seq, std::span<const uint8_t> data) {
-  // Sized up front: GCC 12 misreports insert() into a small vector (-Warray-bounds).
-  std::vector<uint8_t> m(8 + data.size(), 0);
-  m[0] = type;
-  m[4] = static_cast<uint8_t>(id >> 8);
-  m[5] = static_cast<uint8_t>(id);
-  m[6] = static_cast<uint8_t>(seq >> 8);
-  m[7] = static_cast<uint8_t>(seq);
-  std::copy(data.begin(), data.end(), m.begin() + 8);
-  const uint16_t sum = wire::internet_checksum(m);
-  m[2] = static_cast<uint8_t>(sum >> 8);
-  m[3] = static_cast<uint8_t>(sum);
-  return m;
+// The echo reply a host at the request's destination would send (libtins builds the ICMP message).
+std::optional<std::vector<uint8_t>> echo_reply_for(std::span<const uint8_t> request) {
+  try {
+    Tins::IP ip(request.data(), static_cast<uint32_t>(request.size()));
+    const auto* icmp = ip.find_pdu<Tins::ICMP>();
+    if (icmp == nullptr || icmp->type() != Tins::ICMP::ECHO_REQUEST) return std::nullopt;
+    Tins::ICMP answer(Tins::ICMP::ECHO_REPLY);
+    answer.id(icmp->id());
+    answer.sequence(icmp->sequence());
+    Tins::IP reply = Tins::IP(ip.src_addr(), ip.dst_addr()) / answer;
+    if (const auto* data = icmp->find_pdu<Tins::RawPDU>()) reply /= *data;
+    return reply.serialize();
+  } catch (const Tins::exception_base&) {
+    return std::nullopt;
+  }
 }
 
-// The echo reply a host at `inner.destination` would send to an echo request.
-std::optional<std::vector<uint8_t>> echo_reply_for(std::span<const uint8_t> request) {
-  auto h = parse_ipv4_header(request);
-  if (!h || h->protocol != kProtoIcmp) return std::nullopt;
-  auto icmp = ipv4_payload(request, *h);
-  if (icmp.size() < 8 || icmp[0] != 8) return std::nullopt;
-  const uint16_t id = static_cast<uint16_t>((icmp[4] << 8) | icmp[5]);
-  const uint16_t seq = static_cast<uint16_t>((icmp[6] << 8) | icmp[7]);
-  return build_ipv4_packet(h->destination, h->source, kProtoIcmp, icmp_echo(0, id, seq, icmp.subspan(8)));
+// The RFC 3519 3.1 UDP Tunnel Request a mobile node sends (Sub-Type 0, no F, Encapsulation per M and G).
+wire::Extension udp_tunnel_request() { return wire::UdpTunnelRequestExtension{}.to_extension(); }
+
+std::optional<wire::UdpTunnelReplyExtension> udp_tunnel_reply(const wire::RegistrationReply& rep) {
+  for (const wire::Extension& e : rep.extensions()) {
+    if (e.type == wire::UdpTunnelReply) {
+      auto r = wire::UdpTunnelReplyExtension::from(e);
+      if (r) return *r;
+    }
+  }
+  return std::nullopt;
 }
 
 std::vector<uint8_t> udp_packet(const Tins::IPv4Address& src, const Tins::IPv4Address& dst, uint16_t dport,
@@ -229,6 +237,37 @@ class HaDataPlaneNetns : public test::NetnsTest {
     }
     ADD_FAILURE() << "no Registration Reply\n" << log_text();
     return std::nullopt;
+  }
+
+  // Sends a Registration Request for the home address from `sock` and proves the HA answered nothing: mipd has
+  // logged its verdict on the request (it decides before it would send) and no reply reached the socket or the
+  // `segment` the request came over. Returns that log line.
+  std::string expect_silence(net::UdpSocket& sock, const Tins::IPv4Address& coa, net::SegmentCapture& segment) {
+    const uint64_t id = fresh_id();
+    wire::RegistrationRequest r(600, kHoA, kHa, coa, id, kFlagD);
+    r.add_authentication(wire::MnHaAuth, 256, kKey);
+    const uint64_t mark = segment.frame_count();
+    EXPECT_TRUE(sock.send_to("10.0.1.1", 434, r.bytes()));
+    char id_text[24];
+    std::snprintf(id_text, sizeof id_text, "id=0x%016llx", static_cast<unsigned long long>(id));
+    std::string line;
+    const bool logged = poll_until(
+        [&] {
+          const std::string text = log_text();
+          const size_t at = text.find(id_text);
+          if (at == std::string::npos) return false;
+          const size_t begin = text.rfind('\n', at) + 1;
+          line = text.substr(begin, text.find('\n', at) - begin);
+          return true;
+        },
+        3000ms);
+    EXPECT_TRUE(logged) << "mipd never logged the request\n" << log_text();
+    EXPECT_FALSE(sock.recv(300ms)) << "an answer to an untrusted source\n" << log_text();
+    for (const net::Frame& f : segment.frames(mark)) {
+      auto ip = parse_ipv4_header(ip_of(f));
+      EXPECT_FALSE(ip && ip->source == kHa && ip->protocol == kProtoUdp) << "UDP from the HA on the segment";
+    }
+    return line;
   }
 
   // The next IP-in-IP packet the MN's raw socket receives from the HA.
@@ -481,15 +520,15 @@ TEST_F(HaDataPlaneNetns, UdpTunnellingThroughNat) {
   masquerade();
   start_mipd();
   net::UdpSocket mn(mn_, "10.0.2.100", 0);
-  // UDP Tunnel Request (RFC 3519 3.1): Sub-Type 0, F=0, Encapsulation 0.
-  wire::Extension request{wire::UdpTunnelRequest, {0, 0, 0, 0, 0, 0}, 0};
-  auto rep = register_mn(mn, 600, kCoA, kFlagD | kFlagT, {request});
+  auto rep = register_mn(mn, 600, kCoA, kFlagD | kFlagT, {udp_tunnel_request()});
   ASSERT_TRUE(rep);
   ASSERT_EQ(rep->code(), 0) << log_text();
   EXPECT_LE(rep->lifetime(), 60) << "RFC 3519 5.2";
   ASSERT_EQ(rep->extensions().size(), 2u);
   EXPECT_EQ(rep->extensions()[0].type, wire::UdpTunnelReply);
-  EXPECT_EQ(rep->extensions()[0].body, (std::vector<uint8_t>{0, 0, 0, 0, 0, 30})) << "assent, keepalive 30 s";
+  wire::UdpTunnelReplyExtension assent;
+  assent.keepalive_interval = 30;
+  EXPECT_EQ(udp_tunnel_reply(*rep), assent) << "assent, keepalive 30 s";
   EXPECT_NE(log_text().find("NAT detected (source 10.0.3.254"), std::string::npos) << log_text();
   const nlohmann::json b = bindings()["bindings"][0];
   EXPECT_EQ(b["care_of_address"], "10.0.2.100");
@@ -517,23 +556,19 @@ TEST_F(HaDataPlaneNetns, UdpTunnellingThroughNat) {
     auto ip = parse_ipv4_header(ip_of(f));
     if (!ip || ip->protocol != kProtoUdp || ip->source != kHa || ip->destination != kNatAddress) continue;
     auto udp = ipv4_payload(ip_of(f), *ip);
-    if (udp.size() > 8 + 4 && udp[0] == 0x01 && udp[1] == 0xb2 && udp[8] == 4) saw = true;
+    const bool from_434 = udp.size() > 8 && udp[0] == 0x01 && udp[1] == 0xb2;
+    if (from_434 && wire::TunnelData::decode(udp.subspan(8))) saw = true;
   }
   EXPECT_TRUE(saw) << "UDP 434 tunnel data to the NAT address on the public link";
   EXPECT_TRUE(mn_receive_tunnelled(200ms) == std::nullopt) << "no IP-in-IP for a UDP-tunnelled binding";
 
   // Keepalive (RFC 3519 4.9): an ICMP Echo Request to the HA inside the tunnel is answered inside the tunnel.
-  const std::vector<uint8_t> data = {'k', 'a'};
-  ASSERT_TRUE(mn.send_to("10.0.1.1", 434,
-                         wrap_tunnel_data(4, build_ipv4_packet(kHoA, kHa, kProtoIcmp, icmp_echo(8, 77, 1, data)))));
+  ASSERT_TRUE(mn.send_to("10.0.1.1", 434, wire::make_keepalive(kHoA, kHa, 77, 1).bytes()));
   bool answered = false;
   for (auto d = mn.recv(3s); d; d = mn.recv(3s)) {
-    auto td = unwrap_tunnel_data(d->data);
-    if (!td) continue;
-    auto h = parse_ipv4_header(td->payload);
-    ASSERT_TRUE(h);
-    auto icmp = ipv4_payload(td->payload, *h);
-    answered = h->source == kHa && h->destination == kHoA && !icmp.empty() && icmp[0] == 0;
+    auto k = wire::recognize_keepalive(d->data);
+    answered = k && k->reply && k->inner_source == kHa && k->inner_destination == kHoA && k->id == 77 &&
+               k->sequence == 1 && k->ip_checksum_ok && k->icmp_checksum_ok;
     if (answered) break;
   }
   EXPECT_TRUE(answered) << "keepalive answered\n" << log_text();
@@ -542,12 +577,12 @@ TEST_F(HaDataPlaneNetns, UdpTunnellingThroughNat) {
 TEST_F(HaDataPlaneNetns, UdpTunnelRequestWithoutNatIsDeclined) {
   start_mipd();
   net::UdpSocket mn(mn_, "10.0.2.100", 0);
-  wire::Extension request{wire::UdpTunnelRequest, {0, 0, 0, 0, 0, 0}, 0};
-  auto rep = register_mn(mn, 600, kCoA, kFlagD | kFlagT, {request});
+  auto rep = register_mn(mn, 600, kCoA, kFlagD | kFlagT, {udp_tunnel_request()});
   ASSERT_TRUE(rep);
   ASSERT_EQ(rep->code(), 0);
   ASSERT_EQ(rep->extensions().size(), 2u);
-  EXPECT_EQ(rep->extensions()[0].body[1], 64) << "declined (RFC 3519 4.6)";
+  ASSERT_TRUE(udp_tunnel_reply(*rep));
+  EXPECT_EQ(udp_tunnel_reply(*rep)->reply_code, 64) << "declined (RFC 3519 4.6)";
   EXPECT_EQ(rep->lifetime(), 600);
 }
 
@@ -612,10 +647,10 @@ TEST_F(HaDataPlaneNetns, FaultTunnelToWrongAddress) {
 TEST_F(HaDataPlaneNetns, FaultUdpTunnelWithoutNat) {
   start_mipd({"udp-tunnel-without-nat"});
   net::UdpSocket mn(mn_, "10.0.2.100", 0);
-  wire::Extension request{wire::UdpTunnelRequest, {0, 0, 0, 0, 0, 0}, 0};
-  auto rep = register_mn(mn, 600, kCoA, kFlagD | kFlagT, {request});
+  auto rep = register_mn(mn, 600, kCoA, kFlagD | kFlagT, {udp_tunnel_request()});
   ASSERT_TRUE(rep);
-  EXPECT_EQ(rep->extensions()[0].body[1], 0) << "assented without a NAT";
+  ASSERT_TRUE(udp_tunnel_reply(*rep));
+  EXPECT_EQ(udp_tunnel_reply(*rep)->reply_code, 0) << "assented without a NAT";
   const net::CommandResult ping = ping_home_address([&] {
     auto d = mn.recv(5s);
     ASSERT_TRUE(d);
@@ -627,11 +662,52 @@ TEST_F(HaDataPlaneNetns, FaultNoUdpTunnelReply) {
   masquerade();
   start_mipd({"no-udp-tunnel-reply"});
   net::UdpSocket mn(mn_, "10.0.2.100", 0);
-  wire::Extension request{wire::UdpTunnelRequest, {0, 0, 0, 0, 0, 0}, 0};
-  auto rep = register_mn(mn, 600, kCoA, kFlagD | kFlagT, {request});
+  auto rep = register_mn(mn, 600, kCoA, kFlagD | kFlagT, {udp_tunnel_request()});
   ASSERT_TRUE(rep);
   EXPECT_EQ(rep->code(), 0);
   EXPECT_EQ(rep->extensions().size(), 1u) << "only the MN-HA extension: no UDP Tunnel Reply";
+}
+
+// RFC 5265 4.3 on the wire: an i-HA trusting the foreign link answers the MN there with the Trusted Networks
+// Configured extension before MN-HA, and drops silently what comes from the home link (the CN) and what the NAT
+// rewrites (the IP source is the router's, though the care-of address is inside the trusted subnet).
+TEST_F(HaDataPlaneNetns, InternalHomeAgentAnswersTrustedSourcesWithTncAndIgnoresOthers) {
+  start_mipd({}, {{"trusted_networks", {"10.0.2.0/24"}}});
+  net::UdpSocket mn(mn_, "10.0.2.100", 0);
+  auto rep = register_mn(mn, 600, kCoA, kFlagD | kFlagT);
+  ASSERT_TRUE(rep);
+  ASSERT_EQ(rep->code(), 0);
+  const auto& exts = rep->extensions();
+  ASSERT_EQ(exts.size(), 2u) << "TNC, then MN-HA";
+  EXPECT_EQ(exts[0].type, wire::TrustedNetworksConfigured);
+  auto tnc = wire::TrustedNetworksConfiguredExtension::from(exts[0]);
+  ASSERT_TRUE(tnc) << tnc.error().to_string();
+  EXPECT_EQ(*tnc, wire::TrustedNetworksConfiguredExtension{});
+  EXPECT_EQ(exts[1].type, wire::MnHaAuth);
+  EXPECT_TRUE(poll_until([&] { return log_text().find(" TNC") != std::string::npos; }, 2000ms)) << log_text();
+
+  net::UdpSocket cn(cn_, "10.0.1.9", 0);
+  const std::string from_cn = expect_silence(cn, kCn, *home_capture_);
+  EXPECT_NE(from_cn.find("not in any trusted network: dropped silently (i-HA, RFC 5265 4.3)"), std::string::npos)
+      << from_cn;
+
+  masquerade();
+  net::UdpSocket behind_nat(mn_, "10.0.2.100", 0);  // a new flow, so the NAT rewrites it
+  const std::string from_nat = expect_silence(behind_nat, kCoA, *public_capture_);
+  EXPECT_NE(from_nat.find("source address 10.0.3.254 not in any trusted network"), std::string::npos) << from_nat;
+}
+
+TEST_F(HaDataPlaneNetns, FaultAnswerUntrustedSource) {
+  start_mipd({"answer-untrusted-source"}, {{"trusted_networks", {"10.0.2.0/24"}}});
+  net::UdpSocket cn(cn_, "10.0.1.9", 0);
+  wire::RegistrationRequest r(600, kHoA, kHa, kCn, fresh_id(), kFlagD);
+  r.add_authentication(wire::MnHaAuth, 256, kKey);
+  ASSERT_TRUE(cn.send_to("10.0.1.1", 434, r.bytes()));
+  auto d = cn.recv(3s);
+  ASSERT_TRUE(d) << "the fault answers the untrusted source\n" << log_text();
+  auto rep = wire::RegistrationReply::decode(d->data.data(), d->data.size());
+  ASSERT_TRUE(rep.ok());
+  for (const wire::Extension& e : rep->extensions()) EXPECT_NE(e.type, wire::TrustedNetworksConfigured);
 }
 
 }  // namespace

@@ -2,7 +2,8 @@
 // (4.2.3), the reverse-tunnel check (RFC 3024 4.3.2), encapsulation choice (RFC 3024 4.3.1), RFC 3519 UDP tunnelling
 // (4.6, 4.6.1, 5.2), and each data-plane fault breaking its rule.
 #include "agents/common/ipv4_packet.h"
-#include "agents/ha/udp_tunnel_request.h"
+#include "harness/wire/mip_extensions.h"
+#include "harness/wire/tunnel_data.h"
 #include "tests/agents/ha_test_support.h"
 
 namespace mipvpn::agents::ha::test {
@@ -19,12 +20,26 @@ std::vector<uint8_t> packet(const Tins::IPv4Address& src, const Tins::IPv4Addres
   return build_ipv4_packet(src, dst, proto, payload);
 }
 
-// UDP Tunnel Request (RFC 3519 3.1): Sub-Type 0, Reserved 1, F|R|Reserved 2, Encapsulation, Reserved 3.
+// UDP Tunnel Request (RFC 3519 3.1) with the given fields.
 wire::Extension udp_request(bool force = false, uint8_t encapsulation = 0, uint16_t reserved3 = 0,
                             uint8_t sub_type = 0) {
-  return ext(wire::UdpTunnelRequest, {sub_type, 0, static_cast<uint8_t>(force ? 0x80 : 0), encapsulation,
-                                      static_cast<uint8_t>(reserved3 >> 8), static_cast<uint8_t>(reserved3)});
+  wire::UdpTunnelRequestExtension r;
+  r.sub_type = sub_type;
+  r.f = force;
+  r.encapsulation = encapsulation;
+  r.reserved3 = reserved3;
+  return r.to_extension();
 }
+
+// The RFC 3519 4.9 keepalive from `source` to `destination` as the HA's data plane recognizes it.
+wire::Keepalive keepalive(const Tins::IPv4Address& source, const Tins::IPv4Address& destination) {
+  auto k = wire::recognize_keepalive(wire::make_keepalive(source, destination, 7, 1).bytes());
+  EXPECT_TRUE(k);
+  return k.value_or(wire::Keepalive{});
+}
+
+constexpr uint8_t kAssent = wire::UdpTunnelReplyExtension::kWillTunnel;
+constexpr uint8_t kDeclined = wire::UdpTunnelReplyExtension::kDeclinedUnspecified;
 
 class HaDataPlaneCore : public HaTest {
  protected:
@@ -227,7 +242,7 @@ TEST_F(HaDataPlaneCore, UdpTunnelRequestWithoutNatIsDeclinedUnlessForced) {
   ASSERT_EQ(o.verdict, Verdict::Accepted);
   auto reply_ext = tunnel_reply(o);
   ASSERT_TRUE(reply_ext);
-  EXPECT_EQ(reply_ext->body[1], kUdpTunnelReplyDeclined);
+  EXPECT_EQ(reply_ext->body[1], kDeclined);
   EXPECT_EQ(o.reply->lifetime, 600) << "no UDP tunnel, no cap";
   EXPECT_FALSE(ha_.forward(packet(kCn, hoa_)).targets.at(0).udp_tunnel);
 
@@ -235,7 +250,7 @@ TEST_F(HaDataPlaneCore, UdpTunnelRequestWithoutNatIsDeclinedUnlessForced) {
   ASSERT_EQ(o.verdict, Verdict::Accepted);
   reply_ext = tunnel_reply(o);
   ASSERT_TRUE(reply_ext);
-  EXPECT_EQ(reply_ext->body[1], kUdpTunnelReplyAssent);
+  EXPECT_EQ(reply_ext->body[1], kAssent);
   EXPECT_EQ(reply_ext->body[2], 0x80) << "F (Forced) flag";
   EXPECT_TRUE(ha_.forward(packet(kCn, hoa_)).targets.at(0).udp_tunnel);
 
@@ -252,28 +267,34 @@ TEST_F(HaDataPlaneCore, RFlagWaitsForTheFirstKeepaliveToLearnThePort) {
   Rrq r = rrq();
   r.flags = kD | kT;
   // UDP Tunnel Request with R (0x40): co-located care-of address registered through a foreign agent behind a NAT.
-  r.before_auth = {ext(wire::UdpTunnelRequest, {0, 0, 0x40, 0, 0, 0})};
+  wire::UdpTunnelRequestExtension with_r;
+  with_r.r = true;
+  r.before_auth = {with_r.to_extension()};
   Outcome o = send(r, ha_destination(), kNat);
   ASSERT_EQ(o.verdict, Verdict::Accepted) << o.reason;
   ASSERT_TRUE(tunnel_reply(o));
-  EXPECT_EQ(tunnel_reply(o)->body[1], kUdpTunnelReplyAssent);
+  EXPECT_EQ(tunnel_reply(o)->body[1], kAssent);
   ForwardDecision d = ha_.forward(packet(kCn, hoa_));
   EXPECT_TRUE(d.targets.empty());
   EXPECT_NE(d.drop_reason.find("first keepalive"), std::string::npos) << d.drop_reason;
 
-  const auto keepalive = packet(hoa_, Tins::IPv4Address(kHa));  // ICMP Echo Request HoA -> HA
+  const Tins::IPv4Address ha_address(kHa);
+  const wire::Keepalive first = keepalive(hoa_, ha_address);  // ICMP Echo Request HoA -> HA
   const ArrivedTunnel other_address{Tins::IPv4Address("198.51.100.8"), EncapsulationType::IpInIp, uint16_t{5000}};
-  EXPECT_FALSE(ha_.latch_keepalive(other_address, keepalive)) << "outer source address must match the request's";
+  EXPECT_FALSE(ha_.latch_keepalive(other_address, first)) << "outer source address must match the request's";
   const ArrivedTunnel from_mn{kNat.address, EncapsulationType::IpInIp, uint16_t{5000}};
-  EXPECT_FALSE(ha_.latch_keepalive(from_mn, packet(hoa_, kCn))) << "inner destination must be the HA";
-  EXPECT_FALSE(ha_.latch_keepalive(from_mn, packet(Tins::IPv4Address(kHoA2), Tins::IPv4Address(kHa))));
+  EXPECT_FALSE(ha_.latch_keepalive(from_mn, keepalive(hoa_, kCn))) << "inner destination must be the HA";
+  EXPECT_FALSE(ha_.latch_keepalive(from_mn, keepalive(Tins::IPv4Address(kHoA2), ha_address)));
+  wire::Keepalive answer = first;
+  answer.reply = true;
+  EXPECT_FALSE(ha_.latch_keepalive(from_mn, answer)) << "an Echo Reply is no keepalive request";
   EXPECT_TRUE(ha_.forward(packet(kCn, hoa_)).targets.empty());
-  ASSERT_TRUE(ha_.latch_keepalive(from_mn, keepalive));
+  ASSERT_TRUE(ha_.latch_keepalive(from_mn, first));
   d = ha_.forward(packet(kCn, hoa_));
   ASSERT_EQ(d.targets.size(), 1u);
   EXPECT_EQ(*d.targets[0].udp_tunnel, (Endpoint{kNat.address, 5000}));
-  EXPECT_TRUE(ha_.check_reverse(from_mn, keepalive).accept);
-  EXPECT_FALSE(ha_.latch_keepalive(from_mn, keepalive)) << "only the first keepalive sets the port";
+  EXPECT_TRUE(ha_.check_reverse(from_mn, packet(hoa_, ha_address)).accept);
+  EXPECT_FALSE(ha_.latch_keepalive(from_mn, first)) << "only the first keepalive sets the port";
 }
 
 TEST_F(HaDataPlaneCore, UdpTunnellingDisabledDeniesNatWith129) {
@@ -390,7 +411,7 @@ TEST_F(HaDataPlaneCore, FaultsBreakTheirDataPlaneRule) {
   o = register_udp(Endpoint{coa_, 40000});
   ASSERT_EQ(o.verdict, Verdict::Accepted);
   ASSERT_TRUE(tunnel_reply(o));
-  EXPECT_EQ(tunnel_reply(o)->body[1], kUdpTunnelReplyAssent);
+  EXPECT_EQ(tunnel_reply(o)->body[1], kAssent);
   EXPECT_TRUE(ha_.forward(packet(kCn, hoa_)).targets.at(0).udp_tunnel);
 
   // ip-in-ip-despite-udp-tunnel
