@@ -4,6 +4,7 @@
 #include <linux/filter.h>
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
+#include <netinet/in.h>
 #include <net/if.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
@@ -11,6 +12,8 @@
 
 #include <cerrno>
 #include <cstring>
+#include <map>
+#include <utility>
 #include <system_error>
 
 #include "agents/common/ipv4.h"
@@ -74,25 +77,72 @@ std::optional<LinkFrame> LinkIpSocket::receive() {
   return f;
 }
 
-void LinkIpSocket::accept_only_icmp_type(uint8_t icmp_type) {
+namespace {
+
+// A classic BPF program written with labels, resolved to the relative jumps the kernel wants.
+class FilterProgram {
+ public:
+  static constexpr int kNext = -1;
+  void op(uint16_t code, uint32_t k) { jump(code, k, kNext, kNext); }
+  void jump(uint16_t code, uint32_t k, int if_true, int if_false) {
+    code_.push_back({code, 0, 0, k});
+    targets_.push_back({if_true, if_false});
+  }
+  void label(int name) { labels_[name] = code_.size(); }
+  std::vector<sock_filter>& resolve() {
+    for (size_t i = 0; i < code_.size(); ++i) {
+      auto offset = [&](int target) {
+        return static_cast<uint8_t>(target == kNext ? 0 : labels_.at(target) - i - 1);
+      };
+      code_[i].jt = offset(targets_[i].first);
+      code_[i].jf = offset(targets_[i].second);
+    }
+    return code_;
+  }
+
+ private:
+  std::vector<sock_filter> code_;
+  std::vector<std::pair<int, int>> targets_;
+  std::map<int, size_t> labels_;
+};
+
+}  // namespace
+
+void LinkIpSocket::accept_only(uint8_t icmp_type, std::optional<uint16_t> udp_destination_port) {
   // On a SOCK_DGRAM packet socket the filter sees the packet from the IPv4 header on.
-  sock_filter code[] = {
-      {BPF_LD | BPF_B | BPF_ABS, 0, 0, 9},         // 0: A = protocol
-      {BPF_JMP | BPF_JEQ | BPF_K, 0, 6, 1},        // 1: ICMP? else drop
-      {BPF_LD | BPF_H | BPF_ABS, 0, 0, 6},         // 2: A = flags | fragment offset
-      {BPF_JMP | BPF_JSET | BPF_K, 4, 0, 0x1fff},  // 3: not the first fragment: drop
-      {BPF_LDX | BPF_B | BPF_MSH, 0, 0, 0},        // 4: X = IHL * 4
-      {BPF_LD | BPF_B | BPF_IND, 0, 0, 0},         // 5: A = ICMP type
-      {BPF_JMP | BPF_JEQ | BPF_K, 0, 1, icmp_type},  // 6: the type? else drop
-      {BPF_RET | BPF_K, 0, 0, 0x40000},            // 7: accept
-      {BPF_RET | BPF_K, 0, 0, 0},                  // 8: drop
-  };
-  sock_fprog prog{static_cast<unsigned short>(sizeof code / sizeof code[0]), code};
+  enum { kUdp, kAccept, kDrop };
+  FilterProgram p;
+  p.op(BPF_LD | BPF_W | BPF_ABS, static_cast<uint32_t>(SKF_AD_OFF + SKF_AD_PKTTYPE));
+  p.jump(BPF_JMP | BPF_JEQ | BPF_K, PACKET_OUTGOING, kDrop, FilterProgram::kNext);
+  p.op(BPF_LD | BPF_H | BPF_ABS, 6);  // flags | fragment offset
+  p.jump(BPF_JMP | BPF_JSET | BPF_K, 0x1fff, kDrop, FilterProgram::kNext);
+  p.op(BPF_LDX | BPF_B | BPF_MSH, 0);  // X = IHL * 4
+  p.op(BPF_LD | BPF_B | BPF_ABS, 9);   // protocol
+  p.jump(BPF_JMP | BPF_JEQ | BPF_K, IPPROTO_ICMP, FilterProgram::kNext, udp_destination_port ? kUdp : kDrop);
+  p.op(BPF_LD | BPF_B | BPF_IND, 0);  // ICMP type
+  p.jump(BPF_JMP | BPF_JEQ | BPF_K, icmp_type, kAccept, kDrop);
+  if (udp_destination_port) {
+    p.label(kUdp);
+    p.jump(BPF_JMP | BPF_JEQ | BPF_K, IPPROTO_UDP, FilterProgram::kNext, kDrop);
+    p.op(BPF_LD | BPF_H | BPF_IND, 2);  // UDP destination port
+    p.jump(BPF_JMP | BPF_JEQ | BPF_K, *udp_destination_port, kAccept, kDrop);
+  }
+  p.label(kAccept);
+  p.op(BPF_RET | BPF_K, 0x40000);
+  p.label(kDrop);
+  p.op(BPF_RET | BPF_K, 0);
+  std::vector<sock_filter>& code = p.resolve();
+  sock_fprog prog{static_cast<unsigned short>(code.size()), code.data()};
   if (::setsockopt(fd_, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof prog) != 0) {
     throw std::system_error(errno, std::generic_category(), "IPv4 packet socket on " + interface_ + ": filter");
   }
   while (::recv(fd_, buffer_.data(), buffer_.size(), MSG_DONTWAIT) >= 0) {
   }
+}
+
+bool LinkIpSocket::enlarge_receive_queue(int bytes) {
+  return ::setsockopt(fd_, SOL_SOCKET, SO_RCVBUFFORCE, &bytes, sizeof bytes) == 0 ||
+         ::setsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &bytes, sizeof bytes) == 0;
 }
 
 std::optional<MacAddress> link_address_without_arp(const Tins::IPv4Address& destination,

@@ -40,10 +40,15 @@ class LinkIpSocket {
   int send(std::span<const uint8_t> packet, const MacAddress& link_destination);
   // Next IPv4 frame, or nullopt when none is waiting.
   std::optional<LinkFrame> receive();
-  // Narrows what receive() returns to ICMP messages of `icmp_type` (first fragments only) with a kernel filter, so
-  // that a node listening for agent advertisements (type 9) is not woken by its own data traffic. Frames queued
-  // before the filter are dropped. Throws std::system_error.
-  void accept_only_icmp_type(uint8_t icmp_type);
+  // Narrows what receive() returns, with a kernel filter, to frames arriving from the link (not this host's own)
+  // that carry ICMP messages of `icmp_type` or, when given, UDP datagrams to `udp_destination_port` (first fragments
+  // only). A mobile node listening for agent advertisements (type 9), or a foreign agent learning its visitors'
+  // link-layer addresses from their registrations (port 434), is then neither woken by data traffic nor loses the
+  // frames it needs when data traffic fills the socket's queue. Frames queued before the filter are dropped. Throws
+  // std::system_error.
+  void accept_only(uint8_t icmp_type, std::optional<uint16_t> udp_destination_port = std::nullopt);
+  // Asks for a receive queue of `bytes` (beyond the system maximum when privileged); false when refused.
+  bool enlarge_receive_queue(int bytes);
 
  private:
   std::string interface_;

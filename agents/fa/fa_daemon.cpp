@@ -27,6 +27,7 @@
 #include "agents/fa/advertiser.h"
 #include "agents/fa/fa_data_plane.h"
 #include "agents/fa/foreign_agent.h"
+#include "harness/wire/agent_solicitation.h"
 #include "harness/wire/checksum.h"
 
 namespace mipvpn::agents::fa {
@@ -36,6 +37,7 @@ using std::chrono::steady_clock;
 using namespace std::chrono_literals;
 
 constexpr int kMaxPerWake = 64;
+constexpr int kLinkQueueBytes = 4 << 20;        // room for a flood of registrations behind the UDP socket's queue
 constexpr auto kLinkSourceMemory = 10s;            // how long a frame's link-layer source is kept for its datagram
 const Tins::IPv4Address kAllRouters{"224.0.0.2"};  // RFC 1256 solicitations may go here too
 
@@ -110,7 +112,8 @@ class FaDaemon {
  private:
   void open_data_plane();
   void on_udp(short revents);
-  void on_link();
+  // Reads the link socket: a bounded batch per wake, or everything queued when `drain`.
+  void on_link(bool drain = false);
   void on_tunnel_socket(RawIpSocket& socket);
   void on_tun(short revents);
   void on_timer();
@@ -233,8 +236,8 @@ void FaDaemon::handle(const Outcome& o, const std::string& prefix) {
   for (const OutgoingMessage& m : o.out) send(m);
 }
 
-void FaDaemon::on_link() {
-  for (int i = 0; i < kMaxPerWake * 4; ++i) {
+void FaDaemon::on_link(bool drain) {
+  for (int i = 0; drain || i < kMaxPerWake * 4; ++i) {
     auto f = link_->receive();
     if (!f) return;
     if (f->outgoing || f->truncated) continue;
@@ -245,7 +248,7 @@ void FaDaemon::on_link() {
       // Remembered for the datagram the UDP socket is about to deliver (3.7.1 "the link-layer source address").
       const uint16_t sport = static_cast<uint16_t>((payload[0] << 8) | payload[1]);
       link_sources_[{to_host(h->source), sport}] = {f->link_source, steady_clock::now()};
-    } else if (h->protocol == kProtoIcmp && !payload.empty() && payload[0] == 10) {
+    } else if (h->protocol == kProtoIcmp && !payload.empty() && payload[0] == wire::AgentSolicitation::kIcmpType) {
       const std::string what = advertiser_.on_solicitation(payload, h->source, f->link_source, steady_clock::now());
       log_.line("rx solicitation " + h->source.to_string() + " -> " + h->destination.to_string() +
                 " ttl=" + std::to_string(h->ttl) + " from " + mac_to_string(f->link_source) + " => " + what);
@@ -283,7 +286,12 @@ void FaDaemon::on_udp(short revents) {
     rx.destination = d->destination;
     rx.ttl = d->ttl;
     rx.on_visited_link = d->ifindex == visited_ifindex_;
-    auto ls = link_sources_.find({to_host(d->source.address), d->source.port});
+    const std::pair<uint32_t, uint16_t> key{to_host(d->source.address), d->source.port};
+    auto ls = link_sources_.find(key);
+    if (rx.on_visited_link && ls == link_sources_.end()) {
+      on_link(true);  // behind a flood the frame may still wait in the link socket's queue
+      ls = link_sources_.find(key);
+    }
     if (rx.on_visited_link && ls != link_sources_.end()) rx.link_source = ls->second.first;
     const std::string prefix = "rx " + route + " ttl=" + std::to_string(d->ttl) +
                                " len=" + std::to_string(d->payload.size()) +
@@ -436,6 +444,9 @@ int FaDaemon::run() {
       }
     }
     link_ = std::make_unique<LinkIpSocket>(config_.visited.name);
+    // Registrations and solicitations only: visitors' data traffic must not push them out of the queue.
+    link_->accept_only(wire::AgentSolicitation::kIcmpType, kRegistrationPort);
+    link_->enlarge_receive_queue(kLinkQueueBytes);
     if (config_.data_plane) open_data_plane();
     if (config_.control_socket) {
       control_ = std::make_unique<ControlServer>(*config_.control_socket, loop_,

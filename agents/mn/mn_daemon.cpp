@@ -71,7 +71,7 @@ int run_mobile_node(const MnConfig& config, const FaultSet& faults, Logger& log,
     monitor = std::make_unique<LinkMonitor>(config.interface);
     if (monitor->ifindex() == 0) throw std::runtime_error("interface " + config.interface + " does not exist");
     agents = std::make_unique<LinkIpSocket>(config.interface);
-    agents->accept_only_icmp_type(wire::AgentAdvertisement::kIcmpType);
+    agents->accept_only(wire::AgentAdvertisement::kIcmpType);
     MnDataPlane::Callbacks callbacks;
     callbacks.keepalive_reply = [&] { carry(node.on_keepalive_reply(Now::current())); };
     callbacks.sent_to_home_agent = [&] { node.note_sent_to_home_agent(Now::current()); };

@@ -7,6 +7,7 @@
 #include "agents/common/arp_socket.h"
 #include "agents/common/ip_in_ip.h"
 #include "agents/common/ipv4_packet.h"
+#include "agents/common/link_ip_socket.h"
 #include "agents/common/raw_ip_socket.h"
 #include "agents/common/route_control.h"
 #include "agents/common/tun_device.h"
@@ -175,6 +176,47 @@ TEST_F(DataplanePrimitives, ArpSocketBroadcastsGratuitousArpAndUnicastsReplies) 
       2000ms));
   EXPECT_EQ(got->arp.sender_ip, hoa);
   EXPECT_EQ(got->arp.target_mac, sb->mac());
+}
+
+// The foreign agent's filter: registrations (UDP 434) and solicitations (ICMP 10) arriving from the link pass; data
+// traffic, other ICMP and the host's own frames do not, so a flood of data cannot push registrations out.
+TEST_F(DataplanePrimitives, LinkSocketFilterKeepsOnlyArrivingRegistrationsAndSolicitations) {
+  auto link = net::in_netns(b_, [] { return std::make_unique<LinkIpSocket>("veth-b"); });
+  link->accept_only(10, 434);
+  EXPECT_TRUE(link->enlarge_receive_queue(1 << 20));
+  net::UdpSocket a_udp(a_, "10.77.0.1", 0);
+  net::UdpSocket b_udp(b_, "10.77.0.2", 0);
+  auto a_icmp = net::in_netns(a_, [] { return std::make_unique<RawIpSocket>(kProtoIcmp); });
+  const std::vector<uint8_t> payload{1, 2, 3, 4};
+  for (int i = 0; i < 200; ++i) (void)a_udp.send_to("10.77.0.2", 53, payload);  // data traffic
+  ASSERT_EQ(a_icmp->send(std::vector<uint8_t>{8, 0, 0xf7, 0xff, 0, 0, 0, 0}, Tins::IPv4Address("10.77.0.2")), 0);
+  (void)b_udp.send_to("10.77.0.1", 434, payload);  // the host's own registration traffic
+  (void)a_udp.send_to("10.77.0.2", 434, payload);
+  const std::vector<uint8_t> solicitation{10, 0, 0xf5, 0xff, 0, 0, 0, 0};
+  ASSERT_EQ(a_icmp->send(solicitation, Tins::IPv4Address("10.77.0.2")), 0);
+
+  std::vector<LinkFrame> frames;
+  ASSERT_TRUE(poll_until(
+      [&] {
+        while (auto f = link->receive()) frames.push_back(std::move(*f));
+        return frames.size() >= 2;
+      },
+      2000ms));
+  while (auto f = link->receive()) frames.push_back(std::move(*f));
+  ASSERT_EQ(frames.size(), 2u);
+  for (const LinkFrame& f : frames) {
+    EXPECT_FALSE(f.outgoing);
+    auto h = parse_ipv4_header(f.packet);
+    ASSERT_TRUE(h);
+    EXPECT_EQ(h->source, Tins::IPv4Address("10.77.0.1"));
+  }
+  auto udp = parse_ipv4_header(frames[0].packet);
+  EXPECT_EQ(udp->protocol, kProtoUdp);
+  const auto udp_payload = ipv4_payload(frames[0].packet, *udp);
+  EXPECT_EQ((udp_payload[2] << 8) | udp_payload[3], 434);
+  auto icmp = parse_ipv4_header(frames[1].packet);
+  EXPECT_EQ(icmp->protocol, kProtoIcmp);
+  EXPECT_EQ(ipv4_payload(frames[1].packet, *icmp)[0], 10);
 }
 
 }  // namespace

@@ -332,7 +332,7 @@ TEST_F(FaRegistration, MalformedInputAndFloodsNeverStopTheAgent) {
   MnRequest q;
   q.home_address = home_address(8);
   auto d = exchange(*s, q, 5000ms);
-  ASSERT_TRUE(d) << "no reply after the flood";
+  ASSERT_TRUE(d) << "no reply after the flood\n" << log_text("fa").substr(log_text("fa").size() > 3000 ? log_text("fa").size() - 3000 : 0);
   EXPECT_TRUE(wire::reply_code_accepted(decode_reply(d->data)->code()));
 }
 
