@@ -6,16 +6,16 @@
 // - MinimalEncapsulation::decode and the libtins-style constructor on the input and on the bytes after its IP header,
 //   re-encoding (bytes()) a header whose checksum verifies to the bytes it came from; validate_minimal_encap,
 //   rebuild_original and the layer decoder on whatever decodes.
+#include <cstdint>
+#include <span>
+#include <vector>
+
 #include "fuzz/fuzz_check.h"
 #include "harness/wire/bytes.h"
 #include "harness/wire/checksum.h"
 #include "harness/wire/layers_encap.h"
 #include "harness/wire/malformed.h"
 #include "harness/wire/minimal_encap.h"
-
-#include <cstdint>
-#include <span>
-#include <vector>
 
 using namespace mipvpn::wire;
 
@@ -66,8 +66,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     mipvpn::fuzz::check_error(d, size, "decapsulate_minimal");
     if (!d) continue;
     const size_t total = size_t{data[2]} << 8 | data[3];
-    FUZZ_CHECK(d->size() + 8 == total || d->size() + 12 == total, "rebuilt %zu bytes from a %zu-byte packet",
-               d->size(), total);
+    FUZZ_CHECK(d->size() + 8 == total || d->size() + 12 == total, "rebuilt %zu bytes from a %zu-byte packet", d->size(),
+               total);
     FUZZ_CHECK(internet_checksum(std::span<const uint8_t>(*d).first(ihl)) == 0, "rebuilt header checksum is wrong");
     FUZZ_CHECK((size_t{(*d)[2]} << 8 | (*d)[3]) == d->size(), "rebuilt Total Length is not its size");
   }
@@ -99,8 +99,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const Next next = decode_minimal_encap_layer(in.subspan(ihl), ihl, ctx, DecodeOptions{}, frame);
     FUZZ_CHECK(frame.layers.size() == 1 && !frame.layers[0].summary.empty(), "one minenc layer with a summary");
     const Layer& l = frame.layers[0];
-    FUZZ_CHECK(l.offset == ihl && l.offset + l.length <= size, "minenc layer [%zu, +%zu) outside the packet",
-               l.offset, l.length);
+    FUZZ_CHECK(l.offset == ihl && l.offset + l.length <= size, "minenc layer [%zu, +%zu) outside the packet", l.offset,
+               l.length);
     if (next.kind == NextKind::IPv4)
       FUZZ_CHECK(frame.buffers.size() == 1 && next.bytes.data() == frame.buffers.back().data() && next.in_plaintext,
                  "the rebuilt packet is not the buffer handed on");
