@@ -4,7 +4,8 @@
 // - the input as an original datagram: encapsulate_minimal (from its own source, S = 0, or from another one, S = 1)
 //   and back, which must give the datagram again (up to its checksum field when that was wrong);
 // - MinimalEncapsulation::decode and the libtins-style constructor on the input and on the bytes after its IP header,
-//   re-encoding (bytes()) a header whose checksum verifies to the bytes it came from; validate_minimal_encap,
+//   re-encoding (bytes()) a header that carries its computed checksum to the bytes it came from, and calling a checksum
+//   valid exactly when the header's ones' complement sum verifies (0xFFFF included); validate_minimal_encap,
 //   rebuild_original and the layer decoder on whatever decodes.
 #include <cstdint>
 #include <span>
@@ -40,9 +41,11 @@ void forwarding_header(std::span<const uint8_t> b, std::span<const uint8_t> oute
   const MinimalEncapsulation& m = *loose;
   FUZZ_CHECK(m.header_size() <= b.size(), "header of %u bytes in %zu", m.header_size(), b.size());
   FUZZ_CHECK(strict.ok() == m.checksum_valid(), "the checking decode disagrees with checksum_valid()");
-  if (m.checksum_valid())
+  FUZZ_CHECK(m.checksum_valid() == (internet_checksum(b.first(m.header_size())) == 0),
+             "checksum_valid() disagrees with the ones' complement sum of the header");
+  if (m.checksum() == m.compute_checksum())
     FUZZ_CHECK(m.bytes() == ByteVec(b.begin(), b.begin() + m.header_size()),
-               "a header whose checksum verifies does not re-encode to its bytes");
+               "a header carrying its computed checksum does not re-encode to its bytes");
   FUZZ_CHECK(internet_checksum(m.bytes()) == 0, "bytes() carries a wrong checksum");
   (void)validate_minimal_encap(outer_header, m, true);
   (void)validate_minimal_encap({}, m, false);
