@@ -3,15 +3,15 @@
 // a field, and its partial result is as consistent as a whole one (packets name described interfaces). What parses
 // is re-written as pcapng with the harness's own encoders and must read back as the same interfaces and packets. The
 // first packets are then decoded as `mipvpn decode` would, by their interface's link type.
-#include "fuzz/fuzz_check.h"
-#include "harness/net/capture_file.h"
-#include "harness/net/pcapng.h"
-#include "harness/wire/stack.h"
-
 #include <cstdint>
 #include <optional>
 #include <span>
 #include <vector>
+
+#include "fuzz/fuzz_check.h"
+#include "harness/net/capture_file.h"
+#include "harness/net/pcapng.h"
+#include "harness/wire/stack.h"
 
 using namespace mipvpn;
 
@@ -27,12 +27,17 @@ void check_file(const net::PcapngFile& f, size_t size) {
 
 std::optional<wire::LinkType> link_of(uint16_t link_type) {
   switch (link_type) {
-    case net::kLinkTypeEthernet: return wire::LinkType::Ethernet;
+    case net::kLinkTypeEthernet:
+      return wire::LinkType::Ethernet;
     case net::kLinkTypeRawIp:
-    case 228: return wire::LinkType::RawIP;  // LINKTYPE_IPV4
-    case 113: return wire::LinkType::LinuxSll;
-    case 276: return wire::LinkType::LinuxSll2;
-    default: return std::nullopt;
+    case 228:
+      return wire::LinkType::RawIP;  // LINKTYPE_IPV4
+    case 113:
+      return wire::LinkType::LinuxSll;
+    case 276:
+      return wire::LinkType::LinuxSll2;
+    default:
+      return std::nullopt;
   }
 }
 

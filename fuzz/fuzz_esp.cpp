@@ -10,15 +10,15 @@
 //                   payload..., encrypted with esp_encrypt and decrypted back, which must give the same payload,
 //                   Next Header and default padding
 // Error offsets must lie inside the packet; no plaintext escapes a failed ICV check.
+#include <cstdint>
+#include <span>
+#include <vector>
+
 #include "fuzz/fuzz_check.h"
 #include "fuzz/fuzz_sas.h"
 #include "harness/wire/esp.h"
 #include "harness/wire/esp_crypto.h"
 #include "harness/wire/malformed.h"
-
-#include <cstdint>
-#include <span>
-#include <vector>
 
 using namespace mipvpn::wire;
 using mipvpn::fuzz::fuzz_sas;

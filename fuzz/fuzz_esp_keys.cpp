@@ -1,13 +1,13 @@
 // EspKeyring::parse on any text (Wireshark's esp_sa UAT format): never throws, every SA it keeps passes check_esp_sa
 // (so keyring() accepts them all), every error names a line of the text and a field, and what it reads is what
 // wireshark_esp_sa_file writes back: the SAs re-read from their own file are the same SAs, without errors.
-#include "fuzz/fuzz_check.h"
-#include "harness/wire/esp_keys.h"
-
 #include <algorithm>
 #include <cstdint>
 #include <string>
 #include <string_view>
+
+#include "fuzz/fuzz_check.h"
+#include "harness/wire/esp_keys.h"
 
 using namespace mipvpn::wire;
 
@@ -37,8 +37,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   for (const auto& sa : load.sas) {
     const auto problem = check_esp_sa(sa);
-    FUZZ_CHECK(!problem, "kept an SA whose keys do not fit: %s: %s", problem->field.c_str(),
-               problem->expected.c_str());
+    FUZZ_CHECK(!problem, "kept an SA whose keys do not fit: %s: %s", problem->field.c_str(), problem->expected.c_str());
   }
   EspKeyring ring;
   try {
@@ -46,8 +45,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   } catch (const std::exception& e) {
     FUZZ_CHECK(false, "keyring() threw: %s", e.what());
   }
-  FUZZ_CHECK(ring.sas().size() == load.sas.size(), "keyring() kept %zu of %zu SAs", ring.sas().size(),
-             load.sas.size());
+  FUZZ_CHECK(ring.sas().size() == load.sas.size(), "keyring() kept %zu of %zu SAs", ring.sas().size(), load.sas.size());
   for (const auto& sa : load.sas) {
     // The SA is findable with its own addresses (0.0.0.0 for a wildcard, which a wildcard matches).
     const uint32_t src = sa.src ? static_cast<uint32_t>(*sa.src) : 0, dst = sa.dst ? static_cast<uint32_t>(*sa.dst) : 0;

@@ -2,7 +2,8 @@
 // on any frame, decoded once with the ESP keyring of fuzz_sas.h (so encrypted seeds decrypt and the fuzzer reaches
 // the layers inside ESP) and once without keys or checksum checks and with a small depth limit:
 // - at least one layer, each with a protocol name; the frame's summary() is not empty;
-// - every layer's [offset, offset + length) lies within the frame (Layer::buffer -1) or within the DecodedFrame::buffers
+// - every layer's [offset, offset + length) lies within the frame (Layer::buffer -1) or within the
+// DecodedFrame::buffers
 //   entry it names, and so does its error offset; a layer marked decrypted, and every layer after an ESP layer that
 //   decrypted or a minimal forwarding header that rebuilt its datagram, points into a buffer;
 // - a layer with an error is the last one;
@@ -13,6 +14,15 @@
 //   "ike", "ikev1" or "esp" layer of the frame.
 #pragma once
 
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <type_traits>
+#include <variant>
+#include <vector>
+
 #include "fuzz/fuzz_check.h"
 #include "fuzz/fuzz_sas.h"
 #include "harness/report/frame_json.h"
@@ -20,15 +30,6 @@
 #include "harness/wire/sa_classifier.h"
 #include "harness/wire/sa_frame.h"
 #include "harness/wire/stack.h"
-
-#include <algorithm>
-#include <chrono>
-#include <optional>
-#include <cstdint>
-#include <string>
-#include <type_traits>
-#include <variant>
-#include <vector>
 
 namespace mipvpn::fuzz {
 
@@ -47,9 +48,12 @@ inline void check_decoded(const wire::DecodedFrame& f, size_t frame_size) {
                l.buffer < 0 ? "frame" : "buffer", limit);
     FUZZ_CHECK(!l.decrypted || l.buffer >= 0, "layer %zu (%s) is decrypted but points into the frame", i,
                l.protocol.c_str());
-    FUZZ_CHECK(!in_buffer || l.buffer >= 0, "layer %zu (%s) follows a decrypted or rebuilt packet but points into the "
-               "frame", i, l.protocol.c_str());
-    // What follows an ESP layer that decrypted, or a minimal forwarding header that rebuilt its datagram, is in a buffer.
+    FUZZ_CHECK(!in_buffer || l.buffer >= 0,
+               "layer %zu (%s) follows a decrypted or rebuilt packet but points into the "
+               "frame",
+               i, l.protocol.c_str());
+    // What follows an ESP layer that decrypted, or a minimal forwarding header that rebuilt its datagram, is in a
+    // buffer.
     const wire::FieldValue* decrypted = l.find("decrypted");
     if ((l.protocol == "esp" && decrypted != nullptr && *decrypted == wire::FieldValue(true)) ||
         (l.protocol == "minenc" && !l.error && l.find("protocol") != nullptr))

@@ -3,15 +3,15 @@
 // verifying decode, the header as decoded re-encodes (bytes(payload)) to the packet exactly when its checksum field
 // holds the checksum bytes() computes (always when C is clear), a verifying decode accepts exactly the packets whose
 // Internet checksum sums to zero, and the validators and the layer decoder take whatever decodes.
+#include <cstdint>
+#include <span>
+#include <vector>
+
 #include "fuzz/fuzz_check.h"
 #include "harness/wire/checksum.h"
 #include "harness/wire/gre.h"
 #include "harness/wire/layers_encap.h"
 #include "harness/wire/malformed.h"
-
-#include <cstdint>
-#include <span>
-#include <vector>
 
 using namespace mipvpn::wire;
 
@@ -27,8 +27,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     FUZZ_CHECK(strict.ok() && g.header_size() == strict->header_size(), "constructor and decode disagree");
   } catch (const MalformedMessage& e) {
     constructed = false;
-    FUZZ_CHECK(!strict.ok() && e.error().to_string() == strict.error().to_string(), "constructor threw: %s",
-               e.what());
+    FUZZ_CHECK(!strict.ok() && e.error().to_string() == strict.error().to_string(), "constructor threw: %s", e.what());
   }
   FUZZ_CHECK(constructed == strict.ok(), "constructor and decode disagree on validity");
   FUZZ_CHECK(!strict.ok() || loose.ok(), "the checksum check made a packet decode");

@@ -10,6 +10,12 @@
 // - a stateful SaClassifier fed a sequence of IKE and ESP observations derived from the input (8 bytes each, drawn
 //   from small pools of addresses, ports and SPIs so that SAs are found again, move and repeat), whose counts must add
 //   up to the events it recorded.
+#include <chrono>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
 #include "fuzz/fuzz_check.h"
 #include "harness/wire/ike.h"
 #include "harness/wire/ike_names.h"
@@ -20,12 +26,6 @@
 #include "harness/wire/layers_ike.h"
 #include "harness/wire/malformed.h"
 #include "harness/wire/sa_classifier.h"
-
-#include <chrono>
-#include <cstdint>
-#include <span>
-#include <string>
-#include <vector>
 
 using namespace mipvpn::wire;
 
@@ -97,8 +97,9 @@ void classify_sequence(std::span<const uint8_t> in, SaClassifier& c, uint64_t& c
                                              Tins::IPv4Address("10.0.3.2"), Tins::IPv4Address("192.168.1.7")};
   static const uint16_t kPorts[] = {500, 4500, 0, 40123};
   static const uint64_t kSpis[] = {0, 0x8a3c110e5b279001ull, 0x4d2f9a7c01e65b33ull, 0x1111111111111111ull};
-  static const uint8_t kExchanges[] = {IkeSaInit, IkeAuth, CreateChildSa, IkeInformational,
-                                       IsakmpIdentityProtection, IsakmpAggressive, IkeV1QuickMode, IsakmpInformational};
+  static const uint8_t kExchanges[] = {
+      IkeSaInit,        IkeAuth,        CreateChildSa,      IkeInformational, IsakmpIdentityProtection,
+      IsakmpAggressive, IkeV1QuickMode, IsakmpInformational};
   for (size_t i = 0; i + 8 <= in.size(); i += 8) {
     const uint8_t* r = in.data() + i;
     clock_ms += r[7] % 16 == 0 ? 0 : r[7] * 10u;  // sometimes the same instant, never backwards
@@ -137,8 +138,8 @@ void classify_sequence(std::span<const uint8_t> in, SaClassifier& c, uint64_t& c
 void check_counts(const SaClassifier& c, uint64_t clock_ms) {
   const auto all = c.counts();
   const size_t events = c.events().size();
-  FUZZ_CHECK(all.ike_messages + all.esp_packets == events, "%zu IKE + %zu ESP counted for %zu events",
-             all.ike_messages, all.esp_packets, events);
+  FUZZ_CHECK(all.ike_messages + all.esp_packets == events, "%zu IKE + %zu ESP counted for %zu events", all.ike_messages,
+             all.esp_packets, events);
   FUZZ_CHECK(all.by_kind[0] + all.by_kind[1] + all.by_kind[2] + all.by_kind[3] == events,
              "event kinds do not add up to %zu", events);
   FUZZ_CHECK(all.ike_exchanges <= all.ike_messages && all.new_ike_sas <= all.ike_messages &&
@@ -159,7 +160,8 @@ void check_counts(const SaClassifier& c, uint64_t clock_ms) {
   FUZZ_CHECK(packets == events, "SA records count %llu packets for %zu events",
              static_cast<unsigned long long>(packets), events);
   const SaTime mid = at_ms(clock_ms / 2);
-  const auto first = c.between(SaTime::min(), mid), second = c.between(mid + std::chrono::milliseconds(1), SaTime::max());
+  const auto first = c.between(SaTime::min(), mid),
+             second = c.between(mid + std::chrono::milliseconds(1), SaTime::max());
   FUZZ_CHECK(first.ike_messages + second.ike_messages == all.ike_messages &&
                  first.esp_packets + second.esp_packets == all.esp_packets,
              "windows do not partition the events");

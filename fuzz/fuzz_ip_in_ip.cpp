@@ -3,14 +3,14 @@
 // after the outer header's own IHL, anything else after that many bytes of the rest. The rest as an inner packet goes
 // through encapsulate_ip_in_ip, which refuses (std::invalid_argument) exactly what 3.1 / 3.2 forbid, and whose output
 // breaks none of validate_ip_in_ip's rules when the inner datagram fills its packet.
-#include "fuzz/fuzz_check.h"
-#include "harness/wire/ip_in_ip.h"
-#include "harness/wire/layers_encap.h"
-
 #include <cstdint>
 #include <span>
 #include <stdexcept>
 #include <vector>
+
+#include "fuzz/fuzz_check.h"
+#include "harness/wire/ip_in_ip.h"
+#include "harness/wire/layers_encap.h"
 
 using namespace mipvpn::wire;
 

@@ -4,18 +4,19 @@
 // - the input as an original datagram: encapsulate_minimal (from its own source, S = 0, or from another one, S = 1)
 //   and back, which must give the datagram again (up to its checksum field when that was wrong);
 // - MinimalEncapsulation::decode and the libtins-style constructor on the input and on the bytes after its IP header,
-//   re-encoding (bytes()) a header whose checksum verifies to the bytes it came from; validate_minimal_encap,
+//   re-encoding (bytes()) a header that carries its computed checksum to the bytes it came from, and calling a checksum
+//   valid exactly when the header's ones' complement sum verifies (0xFFFF included); validate_minimal_encap,
 //   rebuild_original and the layer decoder on whatever decodes.
+#include <cstdint>
+#include <span>
+#include <vector>
+
 #include "fuzz/fuzz_check.h"
 #include "harness/wire/bytes.h"
 #include "harness/wire/checksum.h"
 #include "harness/wire/layers_encap.h"
 #include "harness/wire/malformed.h"
 #include "harness/wire/minimal_encap.h"
-
-#include <cstdint>
-#include <span>
-#include <vector>
 
 using namespace mipvpn::wire;
 
@@ -40,9 +41,11 @@ void forwarding_header(std::span<const uint8_t> b, std::span<const uint8_t> oute
   const MinimalEncapsulation& m = *loose;
   FUZZ_CHECK(m.header_size() <= b.size(), "header of %u bytes in %zu", m.header_size(), b.size());
   FUZZ_CHECK(strict.ok() == m.checksum_valid(), "the checking decode disagrees with checksum_valid()");
-  if (m.checksum_valid())
+  FUZZ_CHECK(m.checksum_valid() == (internet_checksum(b.first(m.header_size())) == 0),
+             "checksum_valid() disagrees with the ones' complement sum of the header");
+  if (m.checksum() == m.compute_checksum())
     FUZZ_CHECK(m.bytes() == ByteVec(b.begin(), b.begin() + m.header_size()),
-               "a header whose checksum verifies does not re-encode to its bytes");
+               "a header carrying its computed checksum does not re-encode to its bytes");
   FUZZ_CHECK(internet_checksum(m.bytes()) == 0, "bytes() carries a wrong checksum");
   (void)validate_minimal_encap(outer_header, m, true);
   (void)validate_minimal_encap({}, m, false);
@@ -66,8 +69,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     mipvpn::fuzz::check_error(d, size, "decapsulate_minimal");
     if (!d) continue;
     const size_t total = size_t{data[2]} << 8 | data[3];
-    FUZZ_CHECK(d->size() + 8 == total || d->size() + 12 == total, "rebuilt %zu bytes from a %zu-byte packet",
-               d->size(), total);
+    FUZZ_CHECK(d->size() + 8 == total || d->size() + 12 == total, "rebuilt %zu bytes from a %zu-byte packet", d->size(),
+               total);
     FUZZ_CHECK(internet_checksum(std::span<const uint8_t>(*d).first(ihl)) == 0, "rebuilt header checksum is wrong");
     FUZZ_CHECK((size_t{(*d)[2]} << 8 | (*d)[3]) == d->size(), "rebuilt Total Length is not its size");
   }
@@ -99,8 +102,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const Next next = decode_minimal_encap_layer(in.subspan(ihl), ihl, ctx, DecodeOptions{}, frame);
     FUZZ_CHECK(frame.layers.size() == 1 && !frame.layers[0].summary.empty(), "one minenc layer with a summary");
     const Layer& l = frame.layers[0];
-    FUZZ_CHECK(l.offset == ihl && l.offset + l.length <= size, "minenc layer [%zu, +%zu) outside the packet",
-               l.offset, l.length);
+    FUZZ_CHECK(l.offset == ihl && l.offset + l.length <= size, "minenc layer [%zu, +%zu) outside the packet", l.offset,
+               l.length);
     if (next.kind == NextKind::IPv4)
       FUZZ_CHECK(frame.buffers.size() == 1 && next.bytes.data() == frame.buffers.back().data() && next.in_plaintext,
                  "the rebuilt packet is not the buffer handed on");

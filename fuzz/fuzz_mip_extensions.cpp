@@ -4,16 +4,16 @@
 // to_extension() (so the view kept every bit), printable() stays printable ASCII, describe_extension() says
 // something. The same list behind the fixed part of a Registration Request and of a Reply goes through validate(),
 // which applies the companion RFCs' rules.
+#include <cstdint>
+#include <span>
+#include <vector>
+
 #include "fuzz/fuzz_check.h"
 #include "harness/wire/extension.h"
 #include "harness/wire/mip_extensions.h"
 #include "harness/wire/registration_reply.h"
 #include "harness/wire/registration_request.h"
 #include "harness/wire/validate.h"
-
-#include <cstdint>
-#include <span>
-#include <vector>
 
 using namespace mipvpn::wire;
 
@@ -67,8 +67,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
 
   static const std::vector<uint8_t> kRrq =
-      RegistrationRequest(600, "10.0.1.100", "10.0.1.1", "10.0.2.1", 0xea5d1f2b80000002ull,
-                          RegistrationRequest::kFlagT)
+      RegistrationRequest(600, "10.0.1.100", "10.0.1.1", "10.0.2.1", 0xea5d1f2b80000002ull, RegistrationRequest::kFlagT)
           .bytes();
   static const std::vector<uint8_t> kRrp =
       RegistrationReply(0, 600, "10.0.1.100", "10.0.1.1", 0xea5d1f2b80000002ull).bytes();

@@ -4,12 +4,12 @@
 // are reached). Keys are made up; never use them for anything but fuzzing.
 #pragma once
 
-#include "harness/wire/esp_crypto.h"
-#include "harness/wire/esp_keys.h"
-
 #include <cstdint>
 #include <cstdlib>
 #include <vector>
+
+#include "harness/wire/esp_crypto.h"
+#include "harness/wire/esp_keys.h"
 
 namespace mipvpn::fuzz {
 
@@ -26,15 +26,20 @@ inline const std::vector<wire::EspSa>& fuzz_sas() {
     using wire::EspAlgorithm;
     std::vector<wire::EspSa> s(kFuzzSaCount);
     s[kSaGcm128] = {0x00001001, std::nullopt, std::nullopt, EspAlgorithm::AesGcm16, fuzz_key(20, 0x11), {}};
-    s[kSaCbcSha1] = {0x00001002, std::nullopt, std::nullopt, EspAlgorithm::AesCbcHmacSha1_96, fuzz_key(16, 0x22),
-                     fuzz_key(20, 0x33)};
-    s[kSaCbcSha256] = {0x00001003, std::nullopt, std::nullopt, EspAlgorithm::AesCbcHmacSha256_128,
+    s[kSaCbcSha1] = {0x00001002,         std::nullopt,      std::nullopt, EspAlgorithm::AesCbcHmacSha1_96,
+                     fuzz_key(16, 0x22), fuzz_key(20, 0x33)};
+    s[kSaCbcSha256] = {0x00001003,         std::nullopt,      std::nullopt, EspAlgorithm::AesCbcHmacSha256_128,
                        fuzz_key(32, 0x44), fuzz_key(32, 0x55)};
     s[kSaNullSha1] = {0x00001004, std::nullopt, std::nullopt, EspAlgorithm::NullHmacSha1_96, {}, fuzz_key(20, 0x66)};
-    s[kSaGcm256Named] = {0x00001005, Tins::IPv4Address("10.0.2.2"), Tins::IPv4Address("10.0.1.1"),
-                         EspAlgorithm::AesGcm16, fuzz_key(36, 0x77), {}};
-    s[kSaCbc192Named] = {0x00001006, std::nullopt, Tins::IPv4Address("10.0.1.1"), EspAlgorithm::AesCbcHmacSha1_96,
-                         fuzz_key(24, 0x88), fuzz_key(20, 0x99)};
+    s[kSaGcm256Named] = {0x00001005,
+                         Tins::IPv4Address("10.0.2.2"),
+                         Tins::IPv4Address("10.0.1.1"),
+                         EspAlgorithm::AesGcm16,
+                         fuzz_key(36, 0x77),
+                         {}};
+    s[kSaCbc192Named] = {
+        0x00001006,         std::nullopt,      Tins::IPv4Address("10.0.1.1"), EspAlgorithm::AesCbcHmacSha1_96,
+        fuzz_key(24, 0x88), fuzz_key(20, 0x99)};
     return s;
   }();
   return kSas;

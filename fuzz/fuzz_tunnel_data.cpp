@@ -4,17 +4,17 @@
 // and recognize_keepalive (RFC 3519 4.9) recognises only a Tunnel Data / IPv4 / ICMP Echo (Reply) whose fields it
 // reports as they are. Keepalives built with make_keepalive / make_keepalive_reply from input-chosen fields are
 // recognised with exactly those fields and right checksums.
+#include <algorithm>
+#include <cstdint>
+#include <span>
+#include <vector>
+
 #include "fuzz/fuzz_check.h"
 #include "harness/wire/bytes.h"
 #include "harness/wire/layers_mip.h"
 #include "harness/wire/malformed.h"
 #include "harness/wire/tunnel_data.h"
 #include "harness/wire/validate.h"
-
-#include <algorithm>
-#include <cstdint>
-#include <span>
-#include <vector>
 
 using namespace mipvpn::wire;
 

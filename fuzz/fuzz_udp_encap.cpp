@@ -2,14 +2,14 @@
 // (a keepalive is short, a Non-ESP Marker is four zeros, ESP has a whole header with a non-zero SPI, which then
 // decodes), the checksum and port validators report nothing where the RFC sets no rule, and the layer built from the
 // payload (decode_udp_encap_layer) agrees with the classification.
+#include <cstdint>
+#include <span>
+
 #include "fuzz/fuzz_check.h"
 #include "harness/wire/esp.h"
 #include "harness/wire/ike.h"
 #include "harness/wire/layers_ipsec.h"
 #include "harness/wire/udp_encap.h"
-
-#include <cstdint>
-#include <span>
 
 using namespace mipvpn::wire;
 

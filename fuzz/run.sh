@@ -9,8 +9,8 @@
 # TARGET is a name as in fuzz/fuzz_<name>.cpp (default: all of them). --budget is the fuzzing time of all targets
 # together (default 50 s, split evenly). The least libFuzzer can be given is -max_total_time=1, which it runs for about
 # 2.2 s (it stops once MORE than 1 whole second has passed, then checks for leaks); a budget too small for that many
-# targets is refused, one that leaves them just that is overrun by at most 10%: 21 targets take about 47 s of a 50 s
-# budget, 25 would be the most the default fits (55 s). --selfcheck builds and runs the deliberately failing
+# targets is refused, one that leaves them just that is overrun by at most 10%: 20 targets need about 44 s of a 50 s
+# budget (the rest goes to the last ones), 25 would be the most the default fits (55 s). --selfcheck builds and runs the deliberately failing
 # targets of fuzz/selfcheck/ instead (fuzz/selfcheck/check.sh uses it to prove this script fails when it must).
 # Environment: FUZZ_CXX (default clang++-14), FUZZ_RSS_LIMIT_MB (default 2048), FUZZ_JOBS (build jobs, default nproc).
 set -euo pipefail

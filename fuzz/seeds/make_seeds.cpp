@@ -838,6 +838,12 @@ void found_by_fuzzing() {
   const ByteVec empty_esp = proto_packet("10.0.2.2", "10.0.1.1", 50, esp_packet(fz::kSaNullSha1, 1, {}, 50));
   write("frame_rawip", "found_empty_plaintext_esp_in_esp", empty_esp);
   write("frame_ethernet", "found_empty_plaintext_esp_in_esp", ether(empty_esp));
+  // fuzz_gre: a Checksum of 0xFFFF where 0x0000 is computed (both verify by the ones' complement sum); rejected before.
+  ByteVec ffff = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+  ffff.resize(0x73, 0);
+  ffff.insert(ffff.end(), {0xff, 0xff});
+  write("gre", "found_checksum_ffff", ffff);
+  write("minimal_encap", "found_checksum_ffff_header", {0xff, 0x00, 0xff, 0xff, 0x00, 0xff, 0x00, 0x00});
   // fuzz_esp_keys: an address with a leading zero, which made Tins::IPv4Address(string) throw out of parse().
   const std::string zero = "\"IPv4\",\"01.2.3.4\",\"*\",\"0x1\",\"NULL\",\"\",\"HMAC-SHA-1-96 [RFC2404]\","
                            "\"0x0102030405060708090a0b0c0d0e0f1011121314\"\n";

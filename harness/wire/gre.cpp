@@ -97,12 +97,10 @@ Expected<Gre> Gre::decode(const uint8_t* data, size_t size, bool verify_checksum
         if (len == 0) break;
       }
     }
-    if (verify_checksum && g.c()) {
+    if (verify_checksum && g.c() && !g.checksum_verifies(std::span<const uint8_t>(data + at, size - at))) {
       const auto computed = g.compute_checksum(std::span<const uint8_t>(data + at, size - at));
-      if (computed != g.checksum_)
-        return DecodeError{
-            4, "checksum",
-            hex(computed, 4) + " (computed over the GRE header and payload), found " + hex(g.checksum_, 4)};
+      return DecodeError{
+          4, "checksum", hex(computed, 4) + " (computed over the GRE header and payload), found " + hex(g.checksum_, 4)};
     }
     if (size > at) g.inner_pdu(new Tins::RawPDU(data + at, static_cast<uint32_t>(size - at)));
     return g;
@@ -187,6 +185,11 @@ uint16_t Gre::compute_checksum(std::span<const uint8_t> payload) const {
   std::vector<uint8_t> header(header_size());
   write_header(header.data());
   return checksum_of(header, payload);
+}
+
+bool Gre::checksum_verifies(std::span<const uint8_t> payload) const {
+  const uint16_t computed = compute_checksum(payload);
+  return checksum_ == computed || (computed == 0x0000 && checksum_ == 0xffff);
 }
 
 std::vector<uint8_t> Gre::bytes(std::span<const uint8_t> payload) const {
@@ -294,7 +297,7 @@ std::vector<Violation> validate(const Gre& gre, std::span<const uint8_t> gre_pac
   if (gre.c() && !gre_packet.empty()) {
     const size_t hdr = gre.header_size();
     const uint16_t computed = gre_packet.size() >= hdr ? gre.compute_checksum(gre_packet.subspan(hdr)) : uint16_t{0};
-    if (gre_packet.size() < hdr || computed != gre.checksum())
+    if (gre_packet.size() < hdr || !gre.checksum_verifies(gre_packet.subspan(hdr)))
       add(kRfc2784, "2.5", "MUST",
           "Checksum " + hex(gre.checksum(), 4) + " does not verify (" + hex(computed, 4) +
               " expected): it \"contains the IP (one's complement) checksum sum of the all the 16 bit words in the GRE "

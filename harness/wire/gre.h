@@ -135,6 +135,10 @@ class Gre : public Tins::PDU {
   // The checksum of this header followed by `payload` ("the IP (one's complement) checksum sum of the all the 16 bit
   // words in the GRE header and the payload packet", the checksum field taken as zero).
   uint16_t compute_checksum(std::span<const uint8_t> payload) const;
+  // Whether the Checksum field verifies over this header and `payload` as a receiver checks it (RFC 1071 4.1: the
+  // ones' complement sum of all words, the field included, is all ones): the value compute_checksum() gives, or
+  // 0xFFFF, the other representation of zero, where that value is 0x0000.
+  bool checksum_verifies(std::span<const uint8_t> payload) const;
   // The header followed by `payload`, checksum computed when C is set.
   std::vector<uint8_t> bytes(std::span<const uint8_t> payload = {}) const;
 

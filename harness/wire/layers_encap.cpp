@@ -88,7 +88,7 @@ Next decode_gre_layer(Bytes gre, size_t offset, const IpContext& ctx, const Deco
   const Gre& g = *decoded;
   const size_t hdr = g.header_size();
   const Bytes payload = gre.subspan(hdr);
-  const bool checksum_ok = !g.c() || g.compute_checksum(payload) == g.checksum();
+  const bool checksum_ok = !g.c() || g.checksum_verifies(payload);
   layer.length = hdr;
   add_gre_fields(g, opt.verify_checksums && g.c(), checksum_ok, layer);
   layer.violations = validate(g, opt.verify_checksums ? gre : Bytes{});

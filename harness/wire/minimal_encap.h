@@ -66,7 +66,12 @@ class MinimalEncapsulation : public Tins::PDU {
   uint16_t checksum() const { return checksum_; }
   // The Header Checksum of these fields: over the forwarding header only, "the value of the checksum field is 0".
   uint16_t compute_checksum() const;
-  bool checksum_valid() const { return checksum_ == compute_checksum(); }
+  // Whether the Header Checksum verifies as a receiver checks it (RFC 1071 4.1: the ones' complement sum of the
+  // header, the field included, is all ones): the computed value, or 0xFFFF, the other zero, where that is 0x0000.
+  bool checksum_valid() const {
+    const uint16_t computed = compute_checksum();
+    return checksum_ == computed || (computed == 0x0000 && checksum_ == 0xffff);
+  }
   Tins::IPv4Address original_destination() const { return original_destination_; }
   void original_destination(Tins::IPv4Address value) { original_destination_ = value; }
   // Meaningful only when s(); setting it sets S.

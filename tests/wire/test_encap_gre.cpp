@@ -256,6 +256,25 @@ TEST(Gre, ChecksumVerifiedOrNot) {
   EXPECT_TRUE(Gre::decode(routed_wire));
 }
 
+// Found by fuzz/fuzz_gre: when the words of header and payload sum to 0xFFFF the computed checksum is 0x0000, and a
+// Checksum field of 0xFFFF (the other zero) verifies for an RFC 1071 receiver, which sums everything and gets all
+// ones; decode(), validate() and the layer compared with 0x0000 and rejected the packet.
+TEST(Gre, ChecksumFfffIsTheOtherZero) {
+  std::vector<uint8_t> wire = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+                               0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00};  // C R K S s, NULL SRE, no payload
+  auto g = Gre::decode(wire, false);
+  ASSERT_TRUE(g);
+  EXPECT_EQ(g->compute_checksum({}), 0x0000);
+  EXPECT_EQ(internet_checksum(wire), 0);  // the ones' complement sum verifies
+  EXPECT_TRUE(g->checksum_verifies({}));
+  EXPECT_TRUE(Gre::decode(wire)) << Gre::decode(wire).error().to_string();
+  for (const auto& v : validate(*g, wire)) EXPECT_NE(v.section, "2.5") << v.text;
+  wire[4] = wire[5] = 0x00;  // 0x0000, the computed value, verifies too
+  EXPECT_TRUE(Gre::decode(wire));
+  wire[5] = 0x01;
+  EXPECT_FALSE(Gre::decode(wire));
+}
+
 TEST(Gre, SreOverflowIsRefused) {
   Gre g;
   Gre::SourceRouteEntry big;

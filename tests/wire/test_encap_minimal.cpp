@@ -59,6 +59,19 @@ TEST(MinimalEncapsulation, ForwardingHeaderGolden) {
   EXPECT_EQ(s0.header_size(), 8u);
 }
 
+// The same ones' complement case as GRE's (found there by fuzz/fuzz_gre): a forwarding header whose words sum to 0xFFFF
+// computes to 0x0000, and 0xFFFF in the field verifies as well.
+TEST(MinimalEncapsulation, ChecksumFfffIsTheOtherZero) {
+  std::vector<uint8_t> header = {0xff, 0x00, 0xff, 0xff, 0x00, 0xff, 0x00, 0x00};  // protocol 255, dst 0.255.0.0
+  EXPECT_EQ(internet_checksum(header), 0);
+  auto m = MinimalEncapsulation::decode(header);
+  ASSERT_TRUE(m) << m.error().to_string();
+  EXPECT_EQ(m->compute_checksum(), 0x0000);
+  EXPECT_TRUE(m->checksum_valid());
+  header[3] = 0xfe;
+  EXPECT_FALSE(MinimalEncapsulation::decode(header));
+}
+
 TEST(MinimalEncapsulation, DecodeGolden) {
   auto m = MinimalEncapsulation::decode(cat(kMinimalForwardingS1, kPayload));
   ASSERT_TRUE(m) << m.error().to_string();
