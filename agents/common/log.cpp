@@ -2,16 +2,20 @@
 
 #include <chrono>
 #include <ctime>
+#include <utility>
 
 namespace mipvpn::agents {
 
 Logger::Logger() : out_(stderr) {}
+
+Logger::Logger(Logger& parent, std::string prefix) : out_(nullptr), parent_(&parent), prefix_(std::move(prefix)) {}
 
 Logger::~Logger() {
   if (owned_) std::fclose(out_);
 }
 
 bool Logger::open(const std::string& path) {
+  if (parent_ != nullptr) return parent_->open(path);
   std::FILE* f = std::fopen(path.c_str(), "a");
   if (f == nullptr) return false;
   if (owned_) std::fclose(out_);
@@ -21,6 +25,10 @@ bool Logger::open(const std::string& path) {
 }
 
 void Logger::line(std::string_view text) {
+  if (parent_ != nullptr) {
+    parent_->line(prefix_ + std::string(text));
+    return;
+  }
   const auto now = std::chrono::system_clock::now();
   const auto us = std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()).count();
   const std::time_t secs = static_cast<std::time_t>(us / 1000000);

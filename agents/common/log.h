@@ -10,6 +10,8 @@ namespace mipvpn::agents {
 class Logger {
  public:
   Logger();  // stderr
+  // Writes to `parent`'s destination, each line after `prefix` (e.g. "x: " for one layer of a daemon).
+  Logger(Logger& parent, std::string prefix);
   ~Logger();
   Logger(const Logger&) = delete;
   Logger& operator=(const Logger&) = delete;
@@ -21,6 +23,8 @@ class Logger {
  private:
   std::FILE* out_;
   bool owned_ = false;
+  Logger* parent_ = nullptr;
+  std::string prefix_;
 };
 
 }  // namespace mipvpn::agents

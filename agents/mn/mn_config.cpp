@@ -3,6 +3,7 @@
 #include <set>
 
 #include "agents/common/config_reader.h"
+#include "agents/mn/rfc5265_config.h"
 
 namespace mipvpn::agents::mn {
 namespace {
@@ -49,16 +50,9 @@ const SecurityAssociation* MnConfig::foreign_agent_sa(const Tins::IPv4Address& a
   return nullptr;
 }
 
-MnConfig parse_mn_config(const nlohmann::json& doc, const std::string& file) {
-  const JsonObject root(doc, "", file);
-  root.reject_unknown({"role", "interface", "home_address", "home_network", "home_agent", "sa", "foreign_agents",
-                       "mode", "colocated_address", "lifetime", "reverse_tunnelling", "udp_tunnelling",
-                       "retransmission", "solicitation", "data_plane", "control_socket"});
-  MnConfig cfg;
-  const std::string role = root.string("role");
-  if (role != "mn") root.fail("role", "expected \"mn\" (the role given by --role mn), got \"" + role + "\"");
-  cfg.interface = interface_name(root, "interface");
-
+// The fields of one Mobile IPv4 registration layer: the whole configuration of a plain mobile node, and RFC 5265's
+// internal layer (rfc5265/internal).
+void parse_registration_fields(const JsonObject& root, MnConfig& cfg) {
   cfg.home_network = root.prefix("home_network");
   if (cfg.home_network.length == 0 || cfg.home_network.length > 30) {
     root.fail("home_network", "expected a prefix length from 1 to 30, got \"" + cfg.home_network.to_string() + "\"");
@@ -78,20 +72,6 @@ MnConfig parse_mn_config(const nlohmann::json& doc, const std::string& file) {
     const JsonObject sa = root.object("sa");
     sa.reject_unknown({"spi", "key", "algorithm"});
     cfg.sa = parse_sa(sa);
-  }
-  if (root.has("foreign_agents")) {
-    std::set<uint32_t> seen;
-    for (const JsonObject& fa : root.objects("foreign_agents")) {
-      fa.reject_unknown({"address", "spi", "key", "algorithm"});
-      ForeignAgentSa f;
-      f.address = fa.ipv4("address");
-      if (!unicast(f.address)) fa.fail("address", "expected a unicast foreign agent address");
-      if (!seen.insert(to_host(f.address)).second) {
-        fa.fail("address", "expected each foreign agent once; " + f.address.to_string() + " is a duplicate");
-      }
-      f.sa = parse_sa(fa);
-      cfg.foreign_agents.push_back(std::move(f));
-    }
   }
   if (root.has("mode")) {
     const std::string m = root.string("mode");
@@ -117,6 +97,57 @@ MnConfig parse_mn_config(const nlohmann::json& doc, const std::string& file) {
   }
   if (root.has("lifetime")) cfg.lifetime = static_cast<uint16_t>(root.unsigned_integer("lifetime", 1, 65535));
   if (root.has("reverse_tunnelling")) cfg.reverse_tunnelling = root.boolean("reverse_tunnelling");
+  if (root.has("retransmission")) {
+    const JsonObject r = root.object("retransmission");
+    r.reject_unknown({"initial_ms", "max_ms"});
+    // "The minimum time between Registration Requests MUST NOT be less than 1 second" (RFC 5944 3.6.3).
+    if (r.has("initial_ms")) {
+      cfg.retransmission.initial_ms = static_cast<unsigned>(r.unsigned_integer("initial_ms", 1000, 3600000));
+    }
+    if (r.has("max_ms")) cfg.retransmission.max_ms = static_cast<unsigned>(r.unsigned_integer("max_ms", 1000, 3600000));
+    if (cfg.retransmission.max_ms < cfg.retransmission.initial_ms) {
+      r.fail("max_ms", "expected at least initial_ms (" + std::to_string(cfg.retransmission.initial_ms) + "), got " +
+                           std::to_string(cfg.retransmission.max_ms));
+    }
+  }
+  if (root.has("data_plane")) {
+    const JsonObject d = root.object("data_plane");
+    d.reject_unknown({"tunnel_device", "mtu", "routing_table", "rule_priority"});
+    if (d.has("tunnel_device")) cfg.data_plane.tunnel_device = interface_name(d, "tunnel_device");
+    if (d.has("mtu")) cfg.data_plane.mtu = static_cast<unsigned>(d.unsigned_integer("mtu", 576, 65535));
+    if (d.has("routing_table")) {
+      cfg.data_plane.routing_table = static_cast<uint32_t>(d.unsigned_integer("routing_table", 1, 252));
+    }
+    if (d.has("rule_priority")) {
+      cfg.data_plane.rule_priority = static_cast<uint32_t>(d.unsigned_integer("rule_priority", 1, 32765));
+    }
+  }
+}
+
+MnConfig parse_mn_config(const nlohmann::json& doc, const std::string& file) {
+  const JsonObject root(doc, "", file);
+  root.reject_unknown({"role", "interface", "home_address", "home_network", "home_agent", "sa", "foreign_agents",
+                       "mode", "colocated_address", "lifetime", "reverse_tunnelling", "udp_tunnelling",
+                       "retransmission", "solicitation", "data_plane", "control_socket", "rfc5265"});
+  MnConfig cfg;
+  const std::string role = root.string("role");
+  if (role != "mn") root.fail("role", "expected \"mn\" (the role given by --role mn), got \"" + role + "\"");
+  cfg.interface = interface_name(root, "interface");
+  parse_registration_fields(root, cfg);
+  if (root.has("foreign_agents")) {
+    std::set<uint32_t> seen;
+    for (const JsonObject& fa : root.objects("foreign_agents")) {
+      fa.reject_unknown({"address", "spi", "key", "algorithm"});
+      ForeignAgentSa f;
+      f.address = fa.ipv4("address");
+      if (!unicast(f.address)) fa.fail("address", "expected a unicast foreign agent address");
+      if (!seen.insert(to_host(f.address)).second) {
+        fa.fail("address", "expected each foreign agent once; " + f.address.to_string() + " is a duplicate");
+      }
+      f.sa = parse_sa(fa);
+      cfg.foreign_agents.push_back(std::move(f));
+    }
+  }
   if (root.has("udp_tunnelling")) {
     const JsonObject u = root.object("udp_tunnelling");
     u.reject_unknown({"enabled", "force", "keepalive_s"});
@@ -129,19 +160,6 @@ MnConfig parse_mn_config(const nlohmann::json& doc, const std::string& file) {
     if (cfg.udp_tunnelling.enabled && cfg.mode == CareOfMode::ForeignAgent) {
       u.fail("enabled", "expected false with mode \"fa\": the UDP Tunnel Request SHALL NOT be used with a foreign "
                         "agent care-of address (RFC 3519 4.4)");
-    }
-  }
-  if (root.has("retransmission")) {
-    const JsonObject r = root.object("retransmission");
-    r.reject_unknown({"initial_ms", "max_ms"});
-    // "The minimum time between Registration Requests MUST NOT be less than 1 second" (RFC 5944 3.6.3).
-    if (r.has("initial_ms")) {
-      cfg.retransmission.initial_ms = static_cast<unsigned>(r.unsigned_integer("initial_ms", 1000, 3600000));
-    }
-    if (r.has("max_ms")) cfg.retransmission.max_ms = static_cast<unsigned>(r.unsigned_integer("max_ms", 1000, 3600000));
-    if (cfg.retransmission.max_ms < cfg.retransmission.initial_ms) {
-      r.fail("max_ms", "expected at least initial_ms (" + std::to_string(cfg.retransmission.initial_ms) + "), got " +
-                           std::to_string(cfg.retransmission.max_ms));
     }
   }
   if (root.has("solicitation")) {
@@ -159,18 +177,6 @@ MnConfig parse_mn_config(const nlohmann::json& doc, const std::string& file) {
       cfg.solicitation.max_interval_s = static_cast<unsigned>(s.unsigned_integer("max_interval_s", 4, 86400));
     }
   }
-  if (root.has("data_plane")) {
-    const JsonObject d = root.object("data_plane");
-    d.reject_unknown({"tunnel_device", "mtu", "routing_table", "rule_priority"});
-    if (d.has("tunnel_device")) cfg.data_plane.tunnel_device = interface_name(d, "tunnel_device");
-    if (d.has("mtu")) cfg.data_plane.mtu = static_cast<unsigned>(d.unsigned_integer("mtu", 576, 65535));
-    if (d.has("routing_table")) {
-      cfg.data_plane.routing_table = static_cast<uint32_t>(d.unsigned_integer("routing_table", 1, 252));
-    }
-    if (d.has("rule_priority")) {
-      cfg.data_plane.rule_priority = static_cast<uint32_t>(d.unsigned_integer("rule_priority", 1, 32765));
-    }
-  }
   if (cfg.data_plane.tunnel_device == cfg.interface) {
     root.fail("data_plane", "expected a tunnel_device other than the interface \"" + cfg.interface + "\"");
   }
@@ -181,6 +187,9 @@ MnConfig parse_mn_config(const nlohmann::json& doc, const std::string& file) {
                                       " bytes");
     }
     cfg.control_socket = std::move(path);
+  }
+  if (root.has("rfc5265")) {
+    cfg.rfc5265 = std::make_shared<const Rfc5265Config>(parse_rfc5265_config(root.object("rfc5265"), cfg));
   }
   return cfg;
 }

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -11,7 +12,13 @@
 
 #include "agents/common/ipv4.h"
 
+namespace mipvpn::agents {
+class JsonObject;
+}
+
 namespace mipvpn::agents::mn {
+
+struct Rfc5265Config;
 
 // How the mobile node gets a care-of address away from home.
 enum class CareOfMode {
@@ -58,6 +65,9 @@ struct MnDataPlaneConfig {
   unsigned mtu = 1480;          // 1500 minus the 20-byte outer header of IP-in-IP
   uint32_t routing_table = 150; // table for the home address's routes while away (`ip rule from HoA lookup T`)
   uint32_t rule_priority = 150;
+  // False for a layer whose interface has no link layer (RFC 5265's inner layer over the VPN's TUN device): no ARP
+  // socket, no ARP settings, no neighbour entries.
+  bool link_layer = true;
 };
 
 struct MnConfig {
@@ -70,15 +80,23 @@ struct MnConfig {
   CareOfMode mode = CareOfMode::Auto;
   std::optional<Tins::IPv4Address> colocated_address;  // else the interface's address outside the home network
   uint16_t lifetime = 1800;            // requested Lifetime (s); 65535 = infinity
+  // Re-register at least this often whatever the Lifetime (RFC 5265 3.2.4: every T_MONITOR - N seconds inside).
+  std::optional<unsigned> max_renewal_interval_s;
   bool reverse_tunnelling = false;     // T bit (RFC 3024) when co-located, or when the FA advertises T
   UdpTunnellingConfig udp_tunnelling;
   RetransmissionConfig retransmission;
   SolicitationConfig solicitation;
   MnDataPlaneConfig data_plane;
   std::optional<std::string> control_socket;
+  // RFC 5265 mode: the fields above are the external layer (x-HoA, x-HA); this adds the internal one and the VPN.
+  std::shared_ptr<const Rfc5265Config> rfc5265;
 
   const SecurityAssociation* foreign_agent_sa(const Tins::IPv4Address& agent) const;
 };
+
+// The fields of one registration layer (home network, home address, home agent, SA, mode, co-located address,
+// lifetime, reverse tunnelling, retransmission, data plane) from `o` into `cfg`. Throws ConfigException.
+void parse_registration_fields(const JsonObject& o, MnConfig& cfg);
 
 // Parse (throws ConfigException naming `file`, the JSON pointer and what was expected).
 MnConfig parse_mn_config(const nlohmann::json& doc, const std::string& file);

@@ -1,5 +1,6 @@
 #include "agents/mn/mn_data_plane.h"
 
+#include <net/if.h>
 #include <poll.h>
 
 #include <cstring>
@@ -54,11 +55,16 @@ MnDataPlane::MnDataPlane(const MnConfig& config, EventLoop& loop, Logger& log, P
   tun_ = std::make_unique<TunDevice>(config_.data_plane.tunnel_device, config_.data_plane.mtu);
   routes_ = std::make_unique<RouteControl>();
   raw_ = std::make_unique<RawIpSocket>(kProtoIpInIp);
-  arp_ = std::make_unique<ArpSocket>(config_.interface);
-  ifindex_ = arp_->ifindex();
-  const std::string conf = "/proc/sys/net/ipv4/conf/" + config_.interface + "/";
-  original_arp_ignore_ = read_sysctl(conf + "arp_ignore");
-  original_arp_announce_ = read_sysctl(conf + "arp_announce");
+  if (config_.data_plane.link_layer) {
+    arp_ = std::make_unique<ArpSocket>(config_.interface);
+    ifindex_ = arp_->ifindex();
+    const std::string conf = "/proc/sys/net/ipv4/conf/" + config_.interface + "/";
+    original_arp_ignore_ = read_sysctl(conf + "arp_ignore");
+    original_arp_announce_ = read_sysctl(conf + "arp_announce");
+  } else {
+    ifindex_ = static_cast<int>(::if_nametoindex(config_.interface.c_str()));
+    if (ifindex_ == 0) throw std::runtime_error("interface " + config_.interface + " does not exist");
+  }
   // Decapsulated packets enter through the TUN device while the way back may be the physical interface.
   std::ofstream("/proc/sys/net/ipv4/conf/" + tun_->name() + "/rp_filter") << "0\n";
   if (read_sysctl("/proc/sys/net/ipv4/conf/all/rp_filter") == "1") {
@@ -67,21 +73,22 @@ MnDataPlane::MnDataPlane(const MnConfig& config, EventLoop& loop, Logger& log, P
   }
   loop_.add(tun_->fd(), POLLIN, [this](short revents) { on_tun(revents); });
   loop_.add(raw_->fd(), POLLIN, [this](short) { on_raw(); });
-  loop_.add(arp_->fd(), POLLIN, [this](short) { on_arp(); });
+  if (arp_) loop_.add(arp_->fd(), POLLIN, [this](short) { on_arp(); });
 }
 
 MnDataPlane::~MnDataPlane() {
   loop_.remove(tun_->fd());
   loop_.remove(raw_->fd());
-  loop_.remove(arp_->fd());
+  if (arp_) loop_.remove(arp_->fd());
   clear_routes();
   if (!original_arp_ignore_.empty()) set_sysctl("arp_ignore", original_arp_ignore_);
   if (!original_arp_announce_.empty()) set_sysctl("arp_announce", original_arp_announce_);
 }
 
 std::string MnDataPlane::describe() const {
-  return "tunnel_device=" + tun_->name() + " mtu=" + std::to_string(tun_->mtu()) + " interface=" + arp_->interface() +
-         " (" + mac_to_string(arp_->mac()) + ") table=" + std::to_string(config_.data_plane.routing_table);
+  return "tunnel_device=" + tun_->name() + " mtu=" + std::to_string(tun_->mtu()) + " interface=" + config_.interface +
+         (arp_ ? " (" + mac_to_string(arp_->mac()) + ")" : std::string(" (no link layer)")) +
+         " table=" + std::to_string(config_.data_plane.routing_table);
 }
 
 void MnDataPlane::set_sysctl(const std::string& name, const std::string& value) {
@@ -119,8 +126,10 @@ void MnDataPlane::apply(const DataPlaneState& state, const LinkState& link) {
   const bool home = state.location == Location::Home;
   // ARP (4.6): away, the physical interface answers only for its own addresses (arp_ignore 1, so never for the home
   // address on the TUN device) and never names the home address as its sender (arp_announce 2).
-  set_sysctl("arp_ignore", state.answer_arp_for_home_address ? original_arp_ignore_ : "1");
-  set_sysctl("arp_announce", home ? original_arp_announce_ : "2");
+  if (arp_) {
+    set_sysctl("arp_ignore", state.answer_arp_for_home_address ? original_arp_ignore_ : "1");
+    set_sysctl("arp_announce", home ? original_arp_announce_ : "2");
+  }
   if (home) {
     clear_routes();
     if (home_address_on_tun_) {
@@ -198,7 +207,15 @@ void MnDataPlane::apply(const DataPlaneState& state, const LinkState& link) {
   log_.line(text);
 }
 
+void MnDataPlane::set_user_data_allowed(bool allowed) {
+  if (allowed == user_data_allowed_) return;
+  user_data_allowed_ = allowed;
+  log_.line(std::string("data plane: user data ") +
+            (allowed ? "flows again" : "stopped: dropped until detection and registrations complete (RFC 5265 3.2.2)"));
+}
+
 void MnDataPlane::send_gratuitous_arp(const Tins::IPv4Address& address) {
+  if (!arp_) return;
   // "In this gratuitous ARP, the ARP Sender Hardware Address is set to the link-layer address of the mobile node."
   const int e = arp_->send(gratuitous_arp(address, arp_->mac()), kBroadcastMac);
   log_.line("tx gratuitous ARP " + address.to_string() + " is-at " + mac_to_string(arp_->mac()) +
@@ -244,6 +261,11 @@ void MnDataPlane::on_tun(short revents) {
     }
     if (h->source != config_.home_address) {
       drop("drop from " + tun_->name() + ": source " + h->source.to_string() + " is not the home address");
+      continue;
+    }
+    if (!user_data_allowed_) {
+      drop("drop from " + tun_->name() + ": " + h->source.to_string() + " -> " + h->destination.to_string() +
+           ", user data stopped (RFC 5265 3.2.2)");
       continue;
     }
     // "it MAY encapsulate outgoing data such that the destination address of the outer header is the home agent"
@@ -331,6 +353,11 @@ void MnDataPlane::deliver(std::span<const uint8_t> inner, const std::string& via
   if (h->protocol == kProtoIcmp && h->source == state_.home_agent && payload.size() >= 8 && payload[0] == 0 &&
       ((payload[4] << 8) | payload[5]) == MobileNode::kKeepaliveIdentifier) {
     if (callbacks_.keepalive_reply) callbacks_.keepalive_reply();
+    return;
+  }
+  if (!user_data_allowed_) {
+    drop("drop " + via + ": " + h->source.to_string() + " -> " + h->destination.to_string() +
+         ", user data stopped (RFC 5265 3.2.2)");
     return;
   }
   const int e = tun_->write(inner);

@@ -46,6 +46,10 @@ class MnDataPlane {
   void on_tunnel_data(const Datagram& d);
   void send_gratuitous_arp(const Tins::IPv4Address& address);
   void send_keepalive(uint16_t sequence);
+  // RFC 5265 3.2.2 / 3.2.4: while false, user data from and to the home address is dropped (not queued); signalling
+  // and keepalives are not user data.
+  void set_user_data_allowed(bool allowed);
+  bool user_data_allowed() const { return user_data_allowed_; }
 
   const std::optional<std::string>& fatal() const { return fatal_; }
   std::string describe() const;
@@ -68,7 +72,7 @@ class MnDataPlane {
   std::unique_ptr<TunDevice> tun_;
   std::unique_ptr<RouteControl> routes_;
   std::unique_ptr<RawIpSocket> raw_;
-  std::unique_ptr<ArpSocket> arp_;
+  std::unique_ptr<ArpSocket> arp_;  // absent without a link layer
   std::shared_ptr<const Encapsulation> ip_in_ip_;
   int ifindex_ = 0;
   DataPlaneState state_;
@@ -83,6 +87,7 @@ class MnDataPlane {
   std::chrono::steady_clock::time_point drop_window_;
   unsigned drops_in_window_ = 0;
   unsigned drops_suppressed_ = 0;
+  bool user_data_allowed_ = true;
 };
 
 }  // namespace mipvpn::agents::mn

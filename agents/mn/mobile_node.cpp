@@ -196,6 +196,7 @@ void MobileNode::set_data_plane(DataPlaneState state, Output& out) {
 }
 
 void MobileNode::reevaluate(const Now& now, Output& out) {
+  if (suspended_) return;
   const Target t = choose_target(now, out);
   if (target_ && *target_ == t) {
     if (target_->agent_mac != t.agent_mac) {  // the same agent answering from another link-layer address
@@ -229,6 +230,7 @@ void MobileNode::begin(const Target& t, const Now& now, Output& out) {
   target_ = t;
   pending_.reset();
   registration_.reset();
+  home_refresh_at_.reset();
   at_home_deregistered_ = false;
   garp_remaining_ = 0;
   garp_after_reply_ = false;
@@ -363,6 +365,10 @@ void MobileNode::transmit(const Now& now, Output& out) {
     // home" with the Care-of Address field "set to its home address" (3.6.1.2)
     f.lifetime = 0;
     f.care_of_address = config_.home_address;
+    // Away (RFC 5265 3.3: deregistering from the x-HA once inside), from the co-located care-of address, whose
+    // source the home agent can reach (3.6.1.1), or through the foreign agent.
+    if (t.location == Location::CoLocated) source = t.care_of_address;
+    if (t.location == Location::ForeignAgent) destination = t.agent_address;
   } else if (t.location == Location::ForeignAgent) {
     const HeardAgent* agent = agents_.find(t.agent_address);
     f.care_of_address = t.care_of_address;
@@ -497,7 +503,15 @@ void MobileNode::handle_accept(const ReplyCheck& check, const Now& now, Output& 
   if (p.deregistration) {
     at_home_deregistered_ = true;
     registration_.reset();
-    out.log.push_back("home: deregistered with " + home_agent_.to_string() + " (RFC 5944 2.4.3)");
+    last_accepted_ = Accepted{now.mono, check.trusted_networks_configured, config_.home_address};
+    ++accepts_;
+    out.log.push_back("home: deregistered with " + home_agent_.to_string() + " (RFC 5944 2.4.3)" +
+                      (check.trusted_networks_configured ? ", Trusted Networks Configured (RFC 5265 3.4)" : ""));
+    // RFC 5265 3.3: inside, the mobile node "MUST re-register periodically (regardless of binding lifetime)"; at
+    // home that is its deregistration.
+    if (config_.max_renewal_interval_s && !suspended_ && p.target.location == Location::Home) {
+      home_refresh_at_ = now.mono + seconds(std::max(1u, *config_.max_renewal_interval_s));
+    }
     if (garp_after_reply_) {
       garp_after_reply_ = false;
       out.actions.push_back(SendGratuitousArp{config_.home_address});
@@ -535,6 +549,9 @@ void MobileNode::handle_accept(const ReplyCheck& check, const Now& now, Output& 
     // leaving room for retransmissions.
     const auto margin = std::max<steady_clock::duration>(seconds(1), lifetime / 4);
     r.renew_at = std::max(r.started + seconds(1), *r.expires - margin);
+    if (config_.max_renewal_interval_s) {
+      r.renew_at = std::min(*r.renew_at, r.started + seconds(std::max(1u, *config_.max_renewal_interval_s)));
+    }
     renew_text = "renewal in " + seconds_text(*r.renew_at - now.mono);
     if (faults_.has(Fault::MnRenewAfterExpiry)) {  // re-registers only once the registration has expired
       r.renew_at.reset();
@@ -562,7 +579,14 @@ void MobileNode::handle_accept(const ReplyCheck& check, const Now& now, Output& 
       out.log.push_back("no UDP Tunnel Reply in the reply: not using UDP tunnelling (RFC 3519 4.4)");
     }
   }
+  if (granted == kInfiniteLifetime && config_.max_renewal_interval_s) {
+    r.renew_at = r.started + seconds(std::max(1u, *config_.max_renewal_interval_s));
+    renew_text = "renewal in " + seconds_text(*r.renew_at - now.mono);
+  }
   registration_ = r;
+  last_accepted_ = Accepted{now.mono, check.trusted_networks_configured, r.target.care_of_address};
+  ++accepts_;
+  if (check.trusted_networks_configured) out.log.push_back("the reply carries Trusted Networks Configured (RFC 5265 3.4)");
   keepalive_reply_due_.reset();
   keepalives_unanswered_ = 0;
   out.log.push_back("registered: " + std::string(location_name(r.target.location)) + " care-of " +
@@ -590,6 +614,7 @@ void MobileNode::handle_denial(const ReplyCheck& check, const Now& now, Output& 
   const wire::RegistrationReply& rep = *check.reply;
   const uint8_t code = rep.code();
   const bool asked_t = (pending_->fields.flags & Flags::kFlagT) != 0;
+  ++denials_;
   std::string remedy;
   bool soon = false;
   switch (code) {
@@ -682,6 +707,38 @@ void MobileNode::handle_denial(const ReplyCheck& check, const Now& now, Output& 
 
 // ---------------------------------------------------------------------------------------------------------------
 // Inputs
+
+Output MobileNode::suspend(bool deregister, const Now& now) {
+  Output out;
+  if (suspended_) return out;
+  suspended_ = true;
+  home_refresh_at_.reset();
+  const bool away = target_ && (target_->location == Location::ForeignAgent || target_->location == Location::CoLocated);
+  if (deregister && away && (registration_ || pending_)) {
+    out.log.push_back("suspended: deregistering care-of " + target_->care_of_address.to_string() + " with " +
+                      home_agent_.to_string());
+    registration_.reset();
+    start_request(*target_, true, now, out);
+  } else {
+    out.log.push_back("suspended");
+    pending_.reset();
+    registration_.reset();
+  }
+  keepalive_reply_due_.reset();
+  return out;
+}
+
+Output MobileNode::resume(const Now& now) {
+  Output out;
+  if (!suspended_) return out;
+  suspended_ = false;
+  out.log.push_back("resumed");
+  target_.reset();
+  pending_.reset();
+  registration_.reset();
+  reevaluate(now, out);
+  return out;
+}
 
 Output MobileNode::on_link(const LinkState& link, const Now& now) {
   Output out;
@@ -803,6 +860,7 @@ std::optional<steady_clock::time_point> MobileNode::next_deadline() const {
   earliest(next, agents_.next_expiry());
   earliest(next, solicitation_.next());
   if (garp_remaining_ > 0) earliest(next, garp_next_);
+  if (home_refresh_at_) earliest(next, *home_refresh_at_);
   return next;
 }
 
@@ -837,6 +895,13 @@ Output MobileNode::on_timer(const Now& now) {
     } else {
       out.log.push_back("renewing the registration before its Lifetime expires (RFC 5944 3.6.2.2)");
       start_request(registration_->target, false, now, out);
+    }
+  }
+  if (home_refresh_at_ && *home_refresh_at_ <= now.mono) {
+    home_refresh_at_.reset();
+    if (!pending_ && !suspended_ && target_ && target_->location == Location::Home) {
+      out.log.push_back("home: deregistering again within T_MONITOR (RFC 5265 3.2.4)");
+      start_request(*target_, true, now, out);
     }
   }
   if (pending_ && pending_->due <= now.mono) transmit(now, out);

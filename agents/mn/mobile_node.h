@@ -143,6 +143,24 @@ class MobileNode {
   std::optional<std::chrono::steady_clock::time_point> next_deadline() const;
   Output on_timer(const Now& now);
 
+  // RFC 5265: the mobile node's internal network detection suspends a layer (the external one once inside, 3.3 "SHOULD
+  // de-register with the x-HA") and resumes it after a connection status change. Suspended, the node registers
+  // nowhere; with `deregister` a registration in force is first cancelled (Lifetime 0, RFC 5944 3.6.1.2).
+  Output suspend(bool deregister, const Now& now);
+  Output resume(const Now& now);
+  bool suspended() const { return suspended_; }
+  // The most recent accepted registration (not deregistration): when its reply came and whether it carried an
+  // authenticated Trusted Networks Configured extension (RFC 5265 3.4). `accepts()` counts them, so a caller sees a
+  // new one; `denials()` counts denials by the home agent or foreign agent.
+  struct Accepted {
+    std::chrono::steady_clock::time_point at;
+    bool trusted_networks_configured = false;
+    Tins::IPv4Address care_of_address;
+  };
+  const std::optional<Accepted>& last_accepted() const { return last_accepted_; }
+  unsigned accepts() const { return accepts_; }
+  unsigned denials() const { return denials_; }
+
   // State for the control socket and tests.
   Location location() const { return data_plane_.location; }
   const DataPlaneState& data_plane() const { return data_plane_; }
@@ -262,6 +280,11 @@ class MobileNode {
   int keepalives_unanswered_ = 0;
   uint16_t keepalive_sequence_ = 0;
   bool colocated_r_bit_noted_ = false;
+  bool suspended_ = false;
+  std::optional<std::chrono::steady_clock::time_point> home_refresh_at_;  // RFC 5265 inside at home
+  std::optional<Accepted> last_accepted_;
+  unsigned accepts_ = 0;
+  unsigned denials_ = 0;
 };
 
 }  // namespace mipvpn::agents::mn

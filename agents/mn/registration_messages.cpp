@@ -85,7 +85,11 @@ ReplyCheck check_reply(std::span<const uint8_t> payload, const ReplyExpectation&
     return out;
   }
   std::vector<const wire::Extension*> mn_ha, mn_fa;
+  bool tnc_before_mn_ha = false;
   for (const wire::Extension& e : rep.extensions()) {
+    if (e.type == wire::TrustedNetworksConfigured && mn_ha.empty()) {
+      tnc_before_mn_ha = tnc_before_mn_ha || wire::TrustedNetworksConfiguredExtension::from(e).ok();
+    }
     if (e.type == wire::MnHaAuth) mn_ha.push_back(&e);
     if (e.type == wire::MnFaAuth) mn_fa.push_back(&e);
     if (e.type == kUdpTunnelReplyType && !out.udp_tunnel_reply) out.udp_tunnel_reply = parse_udp_tunnel_reply(e);
@@ -118,6 +122,7 @@ ReplyCheck check_reply(std::span<const uint8_t> payload, const ReplyExpectation&
       return out;
     }
   }
+  out.trusted_networks_configured = tnc_before_mn_ha && mn_ha.size() == 1;
   out.valid = true;
   out.reason = "code " + std::to_string(rep.code()) + " (" + std::string(wire::reply_code_name(rep.code())) + ")";
   out.reply = rep;

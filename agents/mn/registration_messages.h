@@ -69,6 +69,9 @@ struct ReplyCheck {
   std::optional<wire::RegistrationReply> reply;
   std::optional<UdpTunnelReplyFields> udp_tunnel_reply;
   bool security_exception = false;  // 3.6.2.1: "SHOULD log the event as a security exception"
+  // A Trusted Networks Configured extension (RFC 5265 3.4) covered by the Mobile-Home Authenticator: only then may it
+  // tell the mobile node that it is inside (RFC 5265 3.2.3, 4.1).
+  bool trusted_networks_configured = false;
 };
 ReplyCheck check_reply(std::span<const uint8_t> payload, const ReplyExpectation& expect);
 
