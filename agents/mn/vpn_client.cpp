@@ -28,7 +28,7 @@ VpnClient::VpnClient(CharonConfig config, Logger& log, std::chrono::seconds init
     : charon_(std::move(config)), log_(log), initiate_timeout_(initiate_timeout) {}
 
 VpnClient::~VpnClient() {
-  if (auto ended = charon_.stop()) log_.line("charon stopped: " + ended->describe());
+  if (auto ended = charon_.stop()) log_.line("charon stopped: " + ended->status_text());
 }
 
 void VpnClient::start() {

@@ -52,6 +52,15 @@ TEST(CharonListSas, ClientSeesItsVirtualIpAndBothSpis) {
   EXPECT_FALSE(find_installed_child(sas, "home", "other"));
 }
 
+TEST(CharonListSas, SummaryIsOneLineWithAddressesVipAndSpis) {
+  const auto sas = parse_list_sas(data("swanctl_list_sas_mn-pretty.txt"));
+  ASSERT_EQ(sas.size(), 1u);
+  EXPECT_EQ(sas[0].summary(),
+            "home ESTABLISHED 203.0.113.2[mn.example] ... 203.0.113.1[gw.example] vip 10.10.99.1 IKE SPIs "
+            "81f8c0a96fb8ec77/87db9a30c184bf24; intranet INSTALLED ESP in UDP SPIs in d33aa18e out 4f53a4d1 "
+            "10.10.99.1/32 === 10.10.0.0/24");
+}
+
 TEST(CharonListSas, GatewaySeesTheMirroredSpisAndTheHandedOutVip) {
   const auto sas = parse_list_sas(data("swanctl_list_sas_gw-pretty.txt"));
   ASSERT_EQ(sas.size(), 1u);
