@@ -1,6 +1,7 @@
 #include "agents/common/swanctl_sas.h"
 
 #include <charconv>
+#include <cstdio>
 #include <memory>
 #include <utility>
 
@@ -182,6 +183,37 @@ std::vector<IkeSaState> parse_list_sas(std::string_view pretty_output) {
     for (const auto& [ike_name, ike] : event->sections) sas.push_back(ike_from(ike_name, *ike));
   }
   return sas;
+}
+
+namespace {
+
+std::string hex(uint64_t v, int width) {
+  char buf[24];
+  std::snprintf(buf, sizeof buf, "%0*llx", width, static_cast<unsigned long long>(v));
+  return buf;
+}
+
+std::string joined(const std::vector<std::string>& v) {
+  std::string s;
+  for (const auto& x : v) s += (s.empty() ? "" : ",") + x;
+  return s.empty() ? std::string("-") : s;
+}
+
+}  // namespace
+
+std::string ChildSaState::summary() const {
+  return name + " " + state + " " + protocol + (encap ? " in UDP" : "") + " SPIs in " + hex(spi_in, 8) + " out " +
+         hex(spi_out, 8) + " " + joined(local_ts) + " === " + joined(remote_ts);
+}
+
+std::string IkeSaState::summary() const {
+  std::string s = name + " " + state + " " + local_host + "[" + local_id + "] ... " + remote_host + "[" + remote_id +
+                  "]";
+  if (!local_vips.empty()) s += " vip " + joined(local_vips);
+  if (!remote_vips.empty()) s += " handed out " + joined(remote_vips);
+  s += " IKE SPIs " + hex(initiator_spi, 16) + "/" + hex(responder_spi, 16);
+  for (const auto& c : children) s += "; " + c.summary();
+  return s;
 }
 
 std::optional<ChildSaState> find_installed_child(const std::vector<IkeSaState>& sas, const std::string& ike,

@@ -22,6 +22,9 @@ struct ChildSaState {
   uint32_t spi_out = 0;  // outbound ESP SPI (the peer's)
   uint64_t bytes_in = 0, packets_in = 0, bytes_out = 0, packets_out = 0;
   std::vector<std::string> local_ts, remote_ts;
+
+  // "intranet INSTALLED ESP in UDP SPIs in d33aa18e out 4f53a4d1 10.10.99.1/32 === 10.10.0.0/24"
+  std::string summary() const;
 };
 
 struct IkeSaState {
@@ -37,6 +40,10 @@ struct IkeSaState {
   std::vector<std::string> local_vips;   // virtual IPs we were given (client)
   std::vector<std::string> remote_vips;  // virtual IPs we handed out (gateway)
   std::vector<ChildSaState> children;
+
+  // One line for logs: "home ESTABLISHED 203.0.113.2[mn.example] ... 203.0.113.1[gw.example] vip 10.10.99.1 IKE SPIs
+  // 81f8c0a96fb8ec77/87db9a30c184bf24; intranet INSTALLED ..." (the child summaries follow, separated by "; ").
+  std::string summary() const;
 };
 
 class ListSasParseError : public std::runtime_error {

@@ -52,6 +52,15 @@ TEST(CharonListSas, ClientSeesItsVirtualIpAndBothSpis) {
   EXPECT_FALSE(find_installed_child(sas, "home", "other"));
 }
 
+TEST(CharonListSas, SummaryIsOneLineWithAddressesVipAndSpis) {
+  const auto sas = parse_list_sas(data("swanctl_list_sas_mn-pretty.txt"));
+  ASSERT_EQ(sas.size(), 1u);
+  EXPECT_EQ(sas[0].summary(),
+            "home ESTABLISHED 203.0.113.2[mn.example] ... 203.0.113.1[gw.example] vip 10.10.99.1 IKE SPIs "
+            "81f8c0a96fb8ec77/87db9a30c184bf24; intranet INSTALLED ESP in UDP SPIs in d33aa18e out 4f53a4d1 "
+            "10.10.99.1/32 === 10.10.0.0/24");
+}
+
 TEST(CharonListSas, GatewaySeesTheMirroredSpisAndTheHandedOutVip) {
   const auto sas = parse_list_sas(data("swanctl_list_sas_gw-pretty.txt"));
   ASSERT_EQ(sas.size(), 1u);
@@ -79,11 +88,12 @@ TEST(CharonListSas, UnknownKeysAndSectionsAreIgnored) {
 TEST(CharonListSas, DamagedOutputNamesTheLine) {
   const std::string whole = data("swanctl_list_sas_mn-pretty.txt");
   try {
-    parse_list_sas(whole.substr(0, whole.size() / 2));
+    parse_list_sas(whole.substr(0, whole.rfind('\n', whole.size() / 2) + 1));  // cut after a whole line
     FAIL() << "truncated output parsed";
   } catch (const ListSasParseError& e) {
-    EXPECT_NE(std::string(e.what()).find("expected '}'"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("before the end of the output"), std::string::npos) << e.what();
   }
+  EXPECT_THROW(parse_list_sas(whole.substr(0, whole.size() / 2)), ListSasParseError);  // cut inside a line
   EXPECT_THROW(parse_list_sas("}\n"), ListSasParseError);
   EXPECT_THROW(parse_list_sas("list-sa event {\n  home {\n    garbage\n  }\n}\n"), ListSasParseError);
   try {
