@@ -1,7 +1,5 @@
 #include "agents/mn/vpn_client.h"
 
-#include <cstdio>
-
 namespace mipvpn::agents::mn {
 
 CharonConfig vpn_charon_config(const VpnClientConfig& vpn, const Tins::IPv4Address& external_home_address,
@@ -62,18 +60,7 @@ std::string VpnClient::describe_sas() {
   if (!up_) return "";
   try {
     std::string out;
-    for (const IkeSaState& sa : charon_.list_sas()) {
-      char spis[64];
-      std::snprintf(spis, sizeof spis, "%016llx_i %016llx_r", static_cast<unsigned long long>(sa.initiator_spi),
-                    static_cast<unsigned long long>(sa.responder_spi));
-      out += (out.empty() ? "" : "; ") + sa.name + " " + sa.state + " " + sa.local_host + ":" +
-             std::to_string(sa.local_port) + " -> " + sa.remote_host + ":" + std::to_string(sa.remote_port) + " " + spis;
-      for (const std::string& vip : sa.local_vips) out += " vip " + vip;
-      for (const ChildSaState& c : sa.children) {
-        std::snprintf(spis, sizeof spis, "%08x_i %08x_o", c.spi_in, c.spi_out);
-        out += ", child " + c.name + " " + c.state + " " + spis;
-      }
-    }
+    for (const IkeSaState& sa : charon_.list_sas()) out += (out.empty() ? "" : " | ") + sa.summary();
     return out;
   } catch (const std::exception& e) {
     return std::string("list-sas failed: ") + e.what();

@@ -63,8 +63,8 @@ TEST(Rfc5265Config, DefaultsFollowTheRfc) {
 
 TEST(Rfc5265Config, ErrorsNameThePointer) {
   auto doc = rfc5265_doc();
-  doc["rfc5265"]["t_monitor_s"] = 10;
-  doc["rfc5265"]["grace_s"] = 10;
+  doc["rfc5265"]["t_monitor_s"] = 10u;
+  doc["rfc5265"]["grace_s"] = 10u;
   ConfigError e = error_of(doc);
   EXPECT_EQ(e.file, "mn.json");
   EXPECT_EQ(e.path, "/rfc5265/grace_s");
@@ -97,7 +97,7 @@ TEST(Rfc5265Config, ErrorsNameThePointer) {
   EXPECT_EQ(error_of(doc).path, "/rfc5265/vpn/run_directory");
 
   doc = rfc5265_doc();
-  doc["rfc5265"]["unknown"] = 1;
+  doc["rfc5265"]["unknown"] = 1u;
   EXPECT_EQ(error_of(doc).path, "/rfc5265/unknown");
 }
 

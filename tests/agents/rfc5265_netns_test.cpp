@@ -1,0 +1,335 @@
+// RFC 5265 end to end (root only): the reference mobile node in RFC 5265 mode with a real strongSwan charon as its VPN
+// client, the reference x-HA and i-HA, and a strongSwan gateway, in namespaces made here (prefix "rf" + 6 hex digits):
+//
+//   MN eth0 ── br-fa 10.0.2.0/24 ─┐                ┌─ x-HA 172.16.1.1 (home 198.51.100.0/24, br-xhome)
+//   (moved)    br-fb 10.0.3.0/24 ─┤ rt (Internet) ─┤
+//              br-ia 10.10.2.0/24 │                └─ GW 172.16.2.1 ═ intranet br-in 10.10.0.0/24 ─┬─ i-HA 10.10.0.1
+//              (intranet access,  │                   (charon, pool 10.10.99.0/24)                 └─ CN 10.10.0.10
+//               router = i-HA) ───┘ i-HA eth2 10.10.2.1;  i-HA home 10.10.1.0/24 (br-ihome)
+//
+// Outside, the MN's intranet traffic travels CN -> i-HA =IP-in-IP=> VPN-TIA -> GW =ESP in UDP 4500=> x-HoA -> x-HA
+// =IP-in-IP=> care-of address, and back. The handoff test moves the MN between the foreign links while the CN pings
+// the internal home address and checks, on the gateway's outside link, that no IKE message and no new ESP SPI appears
+// (RFC 5265 1.7, 5.3). Only processes started here are stopped (by PID); exactly these namespaces are deleted.
+#include <filesystem>
+#include <fstream>
+#include <memory>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "agents/common/charon_process.h"
+#include "harness/net/capture.h"
+#include "harness/net/command.h"
+#include "harness/wire/sa_frame.h"
+#include "harness/wire/stack.h"
+#include "tests/agents/mn_netns_fixture.h"
+
+namespace mipvpn::agents::test {
+namespace {
+
+constexpr const char* kXHoA = "198.51.100.100";
+constexpr const char* kIHoA = "10.10.1.100";
+constexpr const char* kXKey = "00112233445566778899aabbccddeeff";
+constexpr const char* kIKey = "ffeeddccbbaa99887766554433221100";
+constexpr const char* kPsk = "a-long-test-only-psk";
+constexpr const char* kGateway = "172.16.2.1";
+
+class Rfc5265Lab : public NetnsTest {
+ protected:
+  void SetUp() override {
+    if (!require_root()) GTEST_SKIP() << "needs root and iproute2";
+    if (!std::filesystem::exists("/usr/lib/ipsec/charon") || !std::filesystem::exists("/usr/sbin/swanctl")) {
+      GTEST_SKIP() << "strongSwan charon/swanctl not installed (scripts/install-deps.sh)";
+    }
+    prefix_ = random_prefix("rf");
+    sw_ = add_ns("sw");
+    rt_ = add_ns("rt");
+    xha_ = add_ns("xha");
+    gw_ = add_ns("gw");
+    iha_ = add_ns("iha");
+    cn_ = add_ns("cn");
+    mn_ = add_ns("mn");
+    for (const char* b : {"br-fa", "br-fb", "br-ia", "br-in", "br-xhome", "br-ihome"}) {
+      run(sw_, {"ip", "link", "add", b, "type", "bridge"});
+      run(sw_, {"ip", "link", "set", b, "up"});
+    }
+    port(rt_, "eth1", "10.0.2.254/24", "p-rt-fa", "br-fa");
+    port(rt_, "eth2", "10.0.3.254/24", "p-rt-fb", "br-fb");
+    veth(rt_, "to-xha", "172.16.1.254/24", xha_, "eth0", "172.16.1.1/24");
+    veth(rt_, "to-gw", "172.16.2.254/24", gw_, "eth0", "172.16.2.1/24");
+    port(xha_, "home0", "198.51.100.1/24", "p-xha", "br-xhome");
+    port(gw_, "eth1", "10.10.0.254/24", "p-gw", "br-in");
+    port(iha_, "eth0", "10.10.0.1/24", "p-iha", "br-in");
+    port(iha_, "home0", "10.10.1.1/24", "p-iha-home", "br-ihome");
+    port(iha_, "eth2", "10.10.2.1/24", "p-iha-ia", "br-ia");
+    port(cn_, "eth0", "10.10.0.10/24", "p-cn", "br-in");
+    port(mn_, "eth0", "10.0.2.50/24", "p-mn", "br-fa");
+    run(rt_, {"ip", "route", "add", "198.51.100.0/24", "via", "172.16.1.1"});
+    run(xha_, {"ip", "route", "add", "default", "via", "172.16.1.254"});
+    run(gw_, {"ip", "route", "add", "default", "via", "172.16.2.254"});
+    run(gw_, {"ip", "route", "add", "10.10.1.0/24", "via", "10.10.0.1"});
+    run(gw_, {"ip", "route", "add", "10.10.2.0/24", "via", "10.10.0.1"});
+    run(iha_, {"ip", "route", "add", "default", "via", "10.10.0.254"});
+    run(cn_, {"ip", "route", "add", "default", "via", "10.10.0.254"});
+    run(cn_, {"ip", "route", "add", "10.10.1.0/24", "via", "10.10.0.1"});
+    run(cn_, {"ip", "route", "add", "10.10.2.0/24", "via", "10.10.0.1"});
+    run(mn_, {"ip", "route", "add", "default", "via", "10.0.2.254"});
+    for (const std::string& ns : {rt_, xha_, gw_, iha_}) run(ns, {"sysctl", "-qw", "net.ipv4.ip_forward=1"});
+    // Gateway -> x-HA and i-HA -> gateway traffic turns back on the link it came from: no redirects.
+    for (const std::string& ns : {rt_, gw_, iha_}) {
+      run(ns, {"sysctl", "-qw", "net.ipv4.conf.all.send_redirects=0"});
+    }
+    dir_ = std::filesystem::temp_directory_path() / ("mipvpn-rfc5265-" + prefix_);
+    std::filesystem::create_directories(dir_);
+  }
+
+  void TearDown() override {
+    for (net::ChildProcess* p : {&ping_, &mn_process_, &xha_process_, &iha_process_}) {
+      if (p->started() && p->running()) p->stop(3000ms);
+    }
+    gateway_.reset();  // stops the gateway charon by its PID
+    for (auto& c : captures_) c->request_stop();
+    captures_.clear();
+    NetnsTest::TearDown();
+    std::error_code ec;
+    if (!dir_.empty() && !HasFailure() && !std::getenv("MIPVPN_KEEP")) std::filesystem::remove_all(dir_, ec);
+  }
+
+  void port(const std::string& ns, const std::string& name, const std::string& address, const std::string& peer,
+            const std::string& bridge) {
+    veth(ns, name, address, sw_, peer, "");
+    run(sw_, {"ip", "link", "set", peer, "master", bridge});
+  }
+
+  net::SegmentCapture& capture(const std::string& ns, const std::string& iface, const std::string& name) {
+    captures_.push_back(std::make_unique<net::SegmentCapture>(ns, iface, (dir_ / (name + ".pcapng")).string()));
+    return *captures_.back();
+  }
+
+  void start_gateway() {
+    CharonConfig c;
+    c.dir = dir_ / "gw-charon";
+    c.interfaces_ignore = {"eth1"};  // else it offers its intranet address to clients (strongswan-in-netns.md)
+    CharonGatewayConnection g;
+    g.local_addrs = {kGateway};
+    g.pool_addrs = "10.10.99.0/24";
+    g.local_ts = {"10.10.0.0/16"};
+    g.local_id = "gw.example";
+    g.client_ids = {"mn.example"};
+    g.psk = kPsk;
+    c.connection = g;
+    gateway_ = std::make_unique<CharonProcess>(c);
+    net::in_netns(gw_, [&] { gateway_->start(); });
+  }
+
+  void start_home_agents(std::vector<std::string> iha_faults = {}) {
+    nlohmann::json x = {{"role", "ha"},
+                        {"address", "198.51.100.1"},
+                        {"home_network", "198.51.100.0/24"},
+                        {"max_lifetime", 1800u},
+                        {"control_socket", (dir_ / "xha.sock").string()},
+                        {"mobile_nodes", {{{"home_address", kXHoA}, {"spi", 256u}, {"key", kXKey}}}},
+                        {"data_plane", {{"tunnel_device", "xha0"}}},
+                        {"home_interface", "home0"}};
+    start(xha_process_, xha_, "xha", "ha", x, {});
+    // RFC 5265 4.3: the i-HA trusts only internal subnets: the VPN pool and the intranet access link.
+    nlohmann::json i = {{"role", "ha"},
+                        {"address", "10.10.1.1"},
+                        {"home_network", "10.10.1.0/24"},
+                        {"max_lifetime", 1800u},
+                        {"control_socket", (dir_ / "iha.sock").string()},
+                        {"mobile_nodes", {{{"home_address", kIHoA}, {"spi", 300u}, {"key", kIKey}}}},
+                        {"data_plane", {{"tunnel_device", "iha0"}, {"mtu", 1380u}}},
+                        {"home_interface", "home0"},
+                        {"trusted_networks", {"10.10.99.0/24", "10.10.2.0/24"}}};
+    start(iha_process_, iha_, "iha", "ha", i, iha_faults);
+  }
+
+  nlohmann::json mn_config(nlohmann::json extra = {}) {
+    nlohmann::json c = {
+        {"role", "mn"},
+        {"interface", "eth0"},
+        {"home_address", kXHoA},
+        {"home_network", "198.51.100.0/24"},
+        {"home_agent", "198.51.100.1"},
+        {"sa", {{"spi", 256u}, {"key", kXKey}}},
+        {"mode", "colocated"},
+        {"lifetime", 300u},
+        {"reverse_tunnelling", true},
+        {"data_plane", {{"tunnel_device", "xmip0"}}},
+        {"control_socket", (dir_ / "mn.sock").string()},
+        {"rfc5265",
+         {{"internal",
+           {{"home_address", kIHoA},
+            {"home_network", "10.10.1.0/24"},
+            {"home_agent", "10.10.1.1"},
+            {"sa", {{"spi", 300u}, {"key", kIKey}}},
+            {"mode", "colocated"},
+            {"lifetime", 300u}}},
+          {"vpn",
+           {{"gateway", kGateway},
+            {"intranet", {"10.10.0.0/16"}},
+            {"remote_id", "gw.example"},
+            {"psk", kPsk},
+            {"run_directory", (dir_ / "mn-charon").string()}}}}}};
+    if (!extra.is_null()) c.merge_patch(extra);
+    return c;
+  }
+
+  void start_mn(nlohmann::json extra = {}) { start(mn_process_, mn_, "mn", "mn", mn_config(extra), {}); }
+
+  void start(net::ChildProcess& process, const std::string& ns, const std::string& name, const std::string& role,
+             const nlohmann::json& cfg, const std::vector<std::string>& faults) {
+    const std::string cfg_path = (dir_ / (name + ".json")).string();
+    std::ofstream(cfg_path) << cfg.dump(2);
+    std::vector<std::string> argv = {MIPD_PATH, "--role", role, "--config", cfg_path, "--log", log_path(name)};
+    for (const auto& f : faults) {
+      argv.push_back("--fault");
+      argv.push_back(f);
+    }
+    process = net::ChildProcess(argv, ns, (dir_ / (name + ".out")).string());
+    ASSERT_EQ(process.start(), "");
+    const std::string sock = cfg["control_socket"].get<std::string>();
+    const bool ready =
+        poll_until([&] { return !process.running() || control_query(sock, "ping").has_value(); }, 5000ms);
+    ASSERT_TRUE(ready && process.running()) << name << " not ready: " << process.exit_description() << "\n"
+                                            << log_text(name);
+  }
+
+  std::string log_path(const std::string& name) const { return (dir_ / (name + ".log")).string(); }
+  std::string log_text(const std::string& name) const {
+    std::ifstream in(log_path(name));
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  }
+  std::string logs() const {
+    return "--- mn.log\n" + log_text("mn") + "--- xha.log\n" + log_text("xha") + "--- iha.log\n" + log_text("iha");
+  }
+
+  nlohmann::json mn_state() {
+    auto text = control_query((dir_ / "mn.sock").string(), "state");
+    return text ? nlohmann::json::parse(*text) : nlohmann::json{};
+  }
+  bool wait_placement(const std::string& placement, bool user_data, std::chrono::milliseconds timeout = 15000ms) {
+    return poll_until(
+        [&] {
+          auto s = mn_state();
+          return s.value("placement", "") == placement && s.value("user_data_allowed", !user_data) == user_data;
+        },
+        timeout);
+  }
+
+  void move_mn(const std::string& bridge, const std::string& address, const std::string& gateway) {
+    run(sw_, {"ip", "link", "set", "p-mn", "master", bridge});
+    run(mn_, {"ip", "addr", "flush", "dev", "eth0"});
+    run(mn_, {"ip", "addr", "add", address, "dev", "eth0"});
+    run(mn_, {"ip", "route", "replace", "default", "via", gateway});
+  }
+
+  bool cn_pings_internal_home_address(int count = 3) {
+    return net::run_command_in(cn_, {"ping", "-c", std::to_string(count), "-i", "0.2", "-W", "2", kIHoA}, 20000ms)
+        .ok();
+  }
+
+  std::string sw_, rt_, xha_, gw_, iha_, cn_, mn_;
+  std::filesystem::path dir_;
+  std::unique_ptr<CharonProcess> gateway_;
+  net::ChildProcess xha_process_, iha_process_, mn_process_, ping_;
+  std::vector<std::unique_ptr<net::SegmentCapture>> captures_;
+};
+
+std::string read_text(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+// Decodes every frame of `frames` and feeds its IKE and ESP to `sa`.
+void classify(const std::vector<net::Frame>& frames, wire::SaClassifier& sa) {
+  for (const net::Frame& f : frames) {
+    const wire::DecodedFrame d = wire::decode_frame(f.data, wire::LinkType::Ethernet);
+    wire::classify_frame(d, f.ts, sa);
+  }
+}
+
+// RFC 5265 2.3/A.1 outside (cvc): "RRQ to the i-HA inside ESP with CoA = VPN-TIA", data as i-MIP inside ESP inside
+// x-MIP; and 1.7/5.3: an external handoff needs only a new x-HA registration: no IKE, the same ESP SPIs.
+TEST_F(Rfc5265Lab, OutsideTheIntranetIsReachedThroughTheVpnAndHandoffsNeedNoIke) {
+  start_gateway();
+  start_home_agents();
+  auto& gw_outside = capture(gw_, "eth0", "gw-outside");
+  auto& mn_link = capture(mn_, "eth0", "mn-eth0");
+  start_mn();
+  ASSERT_TRUE(wait_placement("outside", true)) << mn_state().dump(2) << "\n" << logs();
+  const nlohmann::json up = mn_state();
+  ASSERT_TRUE(up["vpn"]["up"].get<bool>());
+  const std::string tia = up["vpn"].value("inner_address", "");
+  ASSERT_EQ(tia.rfind("10.10.99.", 0), 0u) << up.dump(2);
+  EXPECT_EQ(up["internal_through_vpn"]["care_of_address"], tia);  // CoA = VPN-TIA
+  EXPECT_EQ(up["external"]["care_of_address"], "10.0.2.50");
+  ASSERT_TRUE(cn_pings_internal_home_address()) << logs();
+
+  // The external link carries the triple stack: IP-in-IP (CoA <-> x-HA) / IP (x-HoA <-> GW) / UDP 4500 / ESP, and
+  // nothing from or to the internal home address or the VPN tunnel inner address in clear.
+  size_t triple = 0;
+  for (const net::Frame& f : mn_link.frames()) {
+    const wire::DecodedFrame d = wire::decode_frame(f.data, wire::LinkType::Ethernet);
+    for (const wire::Layer& l : d.layers) {
+      if (l.protocol != "ip") continue;
+      for (const std::string& a : {std::string(kIHoA), tia}) {
+        // Only inside ESP (not decoded here, no keys) may these addresses travel.
+        EXPECT_TRUE(l.summary.find(" " + a + ">") == std::string::npos && l.summary.find(">" + a + " ") == std::string::npos)
+            << "in clear on the external link: " << d.summary();
+      }
+    }
+    if (d.layers.size() >= 4 && d.layers[1].protocol == "ip" && d.layers[2].protocol == "ip" &&
+        d.find("esp") != nullptr) {
+      ++triple;
+    }
+  }
+  EXPECT_GT(triple, 0u) << "no IP-in-IP / IP / UDP / ESP frame on the MN's link";
+
+  // Handoffs A -> B -> A while the CN pings the internal home address every 20 ms.
+  const auto before = std::chrono::system_clock::now();
+  ping_ = net::ChildProcess({"ping", "-D", "-i", "0.02", "-c", "400", kIHoA}, cn_, (dir_ / "ping.out").string());
+  ASSERT_EQ(ping_.start(), "");
+  ASSERT_TRUE(poll_until([&] { return parse_ping(read_text(dir_ / "ping.out")).replies.size() >= 20; }, 5000ms));
+  move_mn("br-fb", "10.0.3.50/24", "10.0.3.254");
+  ASSERT_TRUE(poll_until(
+      [&] {
+        auto s = mn_state();
+        return s["external"].value("care_of_address", "") == "10.0.3.50" && s.value("user_data_allowed", false);
+      },
+      10000ms))
+      << mn_state().dump(2) << logs();
+  ASSERT_TRUE(poll_until([&] { return parse_ping(read_text(dir_ / "ping.out")).replies.size() >= 150; }, 8000ms));
+  move_mn("br-fa", "10.0.2.50/24", "10.0.2.254");
+  ASSERT_TRUE(poll_until(
+      [&] {
+        auto s = mn_state();
+        return s["external"].value("care_of_address", "") == "10.0.2.50" && s.value("user_data_allowed", false);
+      },
+      10000ms))
+      << mn_state().dump(2) << logs();
+  ASSERT_TRUE(poll_until([&] { return !ping_.running(); }, 15000ms));
+  const PingRun run = parse_ping(read_text(dir_ / "ping.out"));
+  const auto after = std::chrono::system_clock::now();
+  std::printf("RFC 5265 handoffs A->B->A: %zu of %u echo replies, longest gap %.0f ms (%u lost in it)\n",
+              run.replies.size(), run.transmitted, run.longest_gap_s * 1000, run.lost_in_gap);
+  EXPECT_GE(run.replies.size(), 300u) << logs();
+
+  // On the gateway's outside link: ESP from the x-HoA throughout, no IKE message, no new ESP SPI.
+  wire::SaClassifier sa;
+  classify(gw_outside.frames(), sa);
+  const wire::SaWindowCounts handoffs = sa.between(before, after);
+  EXPECT_EQ(handoffs.ike_messages, 0u);
+  EXPECT_EQ(handoffs.new_ike_sas, 0u);
+  EXPECT_EQ(handoffs.new_esp_spis, 0u);
+  EXPECT_GT(handoffs.esp_packets, 300u);
+  const wire::SaWindowCounts all = sa.counts();
+  EXPECT_GT(all.ike_sa_init, 0u);  // the initial set-up is seen, so the classifier does see IKE here
+  std::printf("gateway outside link: %zu IKE messages and %zu new ESP SPIs during the handoffs; %zu ESP packets\n",
+              handoffs.ike_messages, handoffs.new_esp_spis, handoffs.esp_packets);
+}
+
+}  // namespace
+}  // namespace mipvpn::agents::test
