@@ -241,6 +241,15 @@ InitiateResult CharonProcess::initiate_and_wait(milliseconds timeout) {
   return make_result(killed);
 }
 
+void CharonProcess::terminate_ike(const std::string& ike, std::chrono::seconds timeout) {
+  const ProcessOutcome out = run_swanctl({"--terminate", "--ike", ike, "--timeout", std::to_string(timeout.count())},
+                                         std::chrono::duration_cast<milliseconds>(timeout) + milliseconds(1000));
+  if (!out.ok()) {
+    throw CharonError("swanctl --terminate --ike " + ike + " --uri " + config_.vici_uri() + " " + out.status_text() +
+                      ": " + trimmed(out.output));
+  }
+}
+
 std::vector<IkeSaState> CharonProcess::list_sas() {
   const ProcessOutcome out = run_swanctl({"--list-sas", "--pretty"}, milliseconds(5000));
   if (!out.ok()) {

@@ -57,6 +57,9 @@ class CharonProcess {
   // Blocking convenience for tests: initiate() then wait up to `timeout` (swanctl is killed after it).
   InitiateResult initiate_and_wait(std::chrono::milliseconds timeout);
 
+  // swanctl --terminate --ike IKE (blocking, up to `timeout`): deletes the IKE SA and its CHILD SAs. Throws
+  // CharonError with swanctl's output when it fails.
+  void terminate_ike(const std::string& ike, std::chrono::seconds timeout);
   // swanctl --list-sas --pretty, parsed. Throws CharonError (swanctl failed) or ListSasParseError.
   std::vector<IkeSaState> list_sas();
   // The virtual IP charon was given (client) for the client connection's IKE SA, from list_sas().

@@ -358,6 +358,20 @@ constexpr std::array<FaultInfo, static_cast<size_t>(Fault::Count_)> kFaults{{
     {Fault::MnUdpTunnelRequestViaForeignAgent, Role::MobileNode, "mn-udp-tunnel-request-via-fa",
      "the UDP Tunnel Request Extension SHALL NOT be used by the mobile node when it is registering with a foreign "
      "agent care-of address; this fault includes it (RFC 3519 4.4)"},
+    {Fault::Mn5265DataBeforeDetection, Role::MobileNode, "mn-5265-data-before-detection",
+     "when the connection status of an interface changes the mobile node MUST immediately stop relaying user data "
+     "packets and resume only after detection, registrations and VPN establishment; this fault keeps relaying over "
+     "the previous path (RFC 5265 3.2.2)"},
+    {Fault::Mn5265InsideWithoutTnc, Role::MobileNode, "mn-5265-inside-without-tnc",
+     "the mobile node MUST NOT infer that it is inside unless the i-HA registration reply contained a Trusted "
+     "Networks Configured extension; this fault takes any direct i-HA acceptance as inside (RFC 5265 3.2.3, 4.1)"},
+    {Fault::Mn5265NoTMonitor, Role::MobileNode, "mn-5265-no-t-monitor",
+     "inside, the mobile node MUST NOT send or receive a user data packet if more than T_MONITOR seconds have "
+     "elapsed since the last successful (re-)registration with the i-HA; this fault keeps relaying (RFC 5265 3.2.4)"},
+    {Fault::Mn5265IpsecEndpointCareOf, Role::MobileNode, "mn-5265-ipsec-endpoint-care-of",
+     "outside, the mobile node sets up IPsec with the VPN gateway \"using the x-HoA as the IP address for IKE/IPsec "
+     "communication\"; this fault uses the care-of address, so every handoff renegotiates (RFC 5265 2.3; the problem "
+     "of RFC 4093 4.1)"},
 }};
 
 constexpr bool faults_in_enum_order() {

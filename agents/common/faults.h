@@ -133,6 +133,10 @@ enum class Fault : unsigned {
   MnUdpTunnelWithoutReply,
   MnNoKeepalive,
   MnUdpTunnelRequestViaForeignAgent,
+  Mn5265DataBeforeDetection,
+  Mn5265InsideWithoutTnc,
+  Mn5265NoTMonitor,
+  Mn5265IpsecEndpointCareOf,
   Count_  // not a fault
 };
 

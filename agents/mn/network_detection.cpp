@@ -46,7 +46,7 @@ void NetworkDetection::observe(const Observation& o, Clock::time_point now) {
     direct_answered_ = true;
     if (params_.same_home_agents) {
       log_.push_back("detection: the i-HA answered, but it has the x-HA's address: outside (RFC 5265 3.5)");
-    } else if (o.direct_last_tnc) {
+    } else if (o.direct_last_tnc || params_.accept_without_tnc) {
       last_direct_success_ = now;
       // "If a response from the i-HA is received and the response contains the Trusted Networks Configured
       // extension, the MN SHOULD determine that it is inside." (3.3)
@@ -67,7 +67,8 @@ void NetworkDetection::observe(const Observation& o, Clock::time_point now) {
 }
 
 void NetworkDetection::on_timer(Clock::time_point now) {
-  if (placement_ == Placement::Inside && last_direct_success_ && now - *last_direct_success_ > params_.t_monitor) {
+  if (placement_ == Placement::Inside && last_direct_success_ && now - *last_direct_success_ > params_.t_monitor &&
+      !params_.ignore_t_monitor) {
     // "The mobile node MUST NOT send or receive a user data packet if more than T_MONITOR seconds have elapsed since
     // the last successful (re-)registration with the i-HA." (3.2.4)
     restart(now, "no successful re-registration with the i-HA for more than T_MONITOR (" +
@@ -92,7 +93,9 @@ std::optional<NetworkDetection::Clock::time_point> NetworkDetection::next_deadli
   auto earliest = [&](Clock::time_point t) {
     if (!next || t < *next) next = t;
   };
-  if (placement_ == Placement::Inside && last_direct_success_) earliest(*last_direct_success_ + params_.t_monitor + 1ms);
+  if (placement_ == Placement::Inside && last_direct_success_ && !params_.ignore_t_monitor) {
+    earliest(*last_direct_success_ + params_.t_monitor + 1ms);
+  }
   if (placement_ == Placement::Undecided && external_since_) earliest(*external_since_ + params_.detection_period);
   if (placement_ != Placement::Inside && !direct_answered_) earliest(changed_at_ + params_.internal_probe);
   return next;
@@ -101,7 +104,8 @@ std::optional<NetworkDetection::Clock::time_point> NetworkDetection::next_deadli
 bool NetworkDetection::user_data_allowed(Clock::time_point now) const {
   switch (placement_) {
     case Placement::Undecided: return false;
-    case Placement::Inside: return last_direct_success_ && now - *last_direct_success_ <= params_.t_monitor;
+    case Placement::Inside:
+      return last_direct_success_ && (params_.ignore_t_monitor || now - *last_direct_success_ <= params_.t_monitor);
     case Placement::Outside: return observed_.external_registered && observed_.vpn_up && observed_.tunnelled_registered;
   }
   return false;

@@ -27,6 +27,8 @@ class NetworkDetection {
     // "if the MN detects that i-HA and x-HA have the same address, it MUST assume that it is in the external network
     // and bypass network detection" (3.5)
     bool same_home_agents = false;
+    bool accept_without_tnc = false;  // fault mn-5265-inside-without-tnc
+    bool ignore_t_monitor = false;    // fault mn-5265-no-t-monitor
   };
   // What the layers look like now. Counters only grow; an increase is a new event.
   struct Observation {

@@ -44,7 +44,9 @@ class Rfc5265Node {
         detection_(NetworkDetection::Params{std::chrono::seconds(r_.t_monitor_s),
                                             std::chrono::milliseconds(r_.detection_period_ms),
                                             std::chrono::seconds(r_.internal_probe_s),
-                                            r_.internal.home_agent == config.home_agent}) {}
+                                            r_.internal.home_agent == config.home_agent,
+                                            faults.has(Fault::Mn5265InsideWithoutTnc),
+                                            faults.has(Fault::Mn5265NoTMonitor)}) {}
 
   int run();
 
@@ -93,7 +95,9 @@ void Rfc5265Node::open() {
   external_->set_after_event([this] { sync(); });
   direct_->set_after_event([this] { sync(); });
   vpn_ = std::make_unique<VpnClient>(
-      vpn_charon_config(r_.vpn, config_.home_address, config_.data_plane.tunnel_device), vpn_log_,
+      vpn_charon_config(r_.vpn, config_.home_address, config_.data_plane.tunnel_device, config_.interface,
+                        faults_.has(Fault::Mn5265IpsecEndpointCareOf)),
+      vpn_log_,
       std::chrono::seconds(r_.vpn.initiate_timeout_s));
   vpn_->start();
   if (config_.control_socket) {
@@ -168,7 +172,11 @@ void Rfc5265Node::on_physical() {
       link_ = now_link;
       // RFC 5265 3.2.2: a connection status change stops user data and restarts detection; the direct internal
       // layer starts over with a fresh registration whatever it did before.
-      detection_.connection_changed(steady_clock::now());
+      if (faults_.has(Fault::Mn5265DataBeforeDetection)) {
+        log_.line("detection: connection status changed, user data keeps flowing (fault mn-5265-data-before-detection)");
+      } else {
+        detection_.connection_changed(steady_clock::now());
+      }
       external_->on_link(link_);
       direct_->on_link(link_);
       if (direct_->node().suspended()) direct_->resume();
@@ -219,6 +227,7 @@ void Rfc5265Node::sync() {
   if (!direct_on && !direct_->node().suspended()) direct_->suspend(false);
   if (inside) {
     retire_tunnelled();  // its data plane owns the i-HoA's tunnel device
+    if (vpn_->up() || vpn_->connecting()) vpn_->disconnect();
     if (!direct_->data_plane_active()) direct_->activate_data_plane();
   } else if (direct_->data_plane_active()) {
     direct_->deactivate_data_plane();
@@ -248,6 +257,7 @@ std::optional<steady_clock::time_point> Rfc5265Node::next_deadline() const {
   earliest(next, direct_->next_deadline());
   if (tunnelled_) earliest(next, tunnelled_->next_deadline());
   earliest(next, detection_.next_deadline());
+  if (detection_.want_vpn() && !vpn_->up() && !vpn_->connecting()) earliest(next, vpn_->retry_at());
   return next;
 }
 

@@ -1,9 +1,12 @@
 #include "agents/mn/vpn_client.h"
 
+#include <algorithm>
+
 namespace mipvpn::agents::mn {
 
 CharonConfig vpn_charon_config(const VpnClientConfig& vpn, const Tins::IPv4Address& external_home_address,
-                               const std::string& external_tunnel_device) {
+                               const std::string& external_tunnel_device, const std::string& physical_interface,
+                               bool care_of_endpoint) {
   CharonConfig c;
   c.dir = vpn.run_directory;
   // "charon.interfaces_use = <x-MIP TUN>" keeps charon from roaming when the physical address changes
@@ -20,6 +23,11 @@ CharonConfig vpn_charon_config(const VpnClientConfig& vpn, const Tins::IPv4Addre
   conn.mobike = vpn.mobike;
   conn.proposals = vpn.proposals;
   conn.esp_proposals = vpn.esp_proposals;
+  if (care_of_endpoint) {
+    c.interfaces_use = {physical_interface};
+    conn.local_addrs.clear();
+    conn.mobike = true;
+  }
   c.connection = conn;
   return c;
 }
@@ -40,11 +48,13 @@ void VpnClient::start() {
 
 void VpnClient::connect() {
   if (connecting_ || up_) return;
+  if (retry_at_ && std::chrono::steady_clock::now() < *retry_at_) return;
   const auto& conn = std::get<CharonClientConnection>(charon_.config().connection);
   charon_.initiate(conn.name, conn.child, initiate_timeout_);
   connecting_ = true;
-  log_.line("initiating IKE SA " + conn.name + " / CHILD_SA " + conn.child + " from " + conn.local_addrs.front() +
-            " to " + conn.remote_addrs.front());
+  log_.line("initiating IKE SA " + conn.name + " / CHILD_SA " + conn.child + " from " +
+            (conn.local_addrs.empty() ? std::string("any address") : conn.local_addrs.front()) + " to " +
+            (conn.remote_addrs.empty() ? std::string("?") : conn.remote_addrs.front()));
 }
 
 void VpnClient::on_event() {
@@ -52,8 +62,28 @@ void VpnClient::on_event() {
   if (!result) return;
   connecting_ = false;
   up_ = result->ok;
+  // A gateway that refuses is asked again after a pause that doubles up to a minute, not in a loop.
+  if (up_) {
+    retry_delay_ = kFirstRetry;
+    retry_at_.reset();
+  } else {
+    retry_at_ = std::chrono::steady_clock::now() + retry_delay_;
+    retry_delay_ = std::min(retry_delay_ * 2, kMaxRetry);
+  }
   log_.line(std::string(result->ok ? "VPN up" : "VPN initiate failed") + " after " +
             std::to_string(result->elapsed.count()) + " ms: " + result->message);
+}
+
+void VpnClient::disconnect() {
+  if (!up_ && !connecting_) return;
+  const auto& conn = std::get<CharonClientConnection>(charon_.config().connection);
+  try {
+    charon_.terminate_ike(conn.name, std::chrono::seconds(3));
+    log_.line("IKE SA " + conn.name + " deleted");
+  } catch (const std::exception& e) {
+    log_.line(std::string("terminate failed: ") + e.what());
+  }
+  up_ = false;
 }
 
 std::string VpnClient::describe_sas() {

@@ -15,8 +15,11 @@
 namespace mipvpn::agents::mn {
 
 // The charon configuration for `vpn`: local address the x-HoA, only `external_tunnel_device` usable.
+// With `care_of_endpoint` (fault mn-5265-ipsec-endpoint-care-of) charon instead uses whatever address the physical
+// interface has, like a plain roadwarrior: the problem RFC 5265 solves.
 CharonConfig vpn_charon_config(const VpnClientConfig& vpn, const Tins::IPv4Address& external_home_address,
-                               const std::string& external_tunnel_device);
+                               const std::string& external_tunnel_device, const std::string& physical_interface,
+                               bool care_of_endpoint);
 
 class VpnClient {
  public:
@@ -26,9 +29,14 @@ class VpnClient {
 
   void connect();  // starts the IKE SA + CHILD_SA without blocking; no-op while connecting or up
   bool connecting() const { return connecting_; }
+  // When a refused connect may be tried again (connect() before then does nothing).
+  std::optional<std::chrono::steady_clock::time_point> retry_at() const { return retry_at_; }
   bool up() const { return up_; }
   int event_fd() const { return charon_.initiate_fd(); }  // readable when a connect attempt ended; -1 otherwise
   void on_event();                                        // collects that result
+  // Deletes the IKE SA (blocking, tens of milliseconds): inside the intranet IPsec is not needed (RFC 5265 4.1
+  // allows disabling it once the i-HA's reply carried Trusted Networks Configured).
+  void disconnect();
   // The established SAs (swanctl --list-sas), for the log and the control socket; empty when down.
   std::string describe_sas();
   pid_t pid() const { return charon_.pid(); }
@@ -37,8 +45,12 @@ class VpnClient {
   CharonProcess charon_;
   Logger& log_;
   std::chrono::seconds initiate_timeout_;
+  static constexpr std::chrono::milliseconds kFirstRetry{1000};
+  static constexpr std::chrono::milliseconds kMaxRetry{60000};
   bool connecting_ = false;
   bool up_ = false;
+  std::optional<std::chrono::steady_clock::time_point> retry_at_;
+  std::chrono::milliseconds retry_delay_ = kFirstRetry;
 };
 
 }  // namespace mipvpn::agents::mn

@@ -44,7 +44,11 @@ const std::set<std::string> kTested = {
     "mn-d-bit-via-foreign-agent", "mn-colocated-source-home-address", "mn-no-deregistration-at-home",
     "mn-no-gratuitous-arp-at-home", "mn-gratuitous-arp-after-request", "mn-answer-arp-while-away",
     "mn-request-ttl-not-255", "mn-udp-tunnel-request-after-auth", "mn-udp-tunnel-without-reply", "mn-no-keepalive",
-    "mn-udp-tunnel-request-via-fa"};
+    "mn-udp-tunnel-request-via-fa",
+    // RFC 5265 mode: proven in rfc5265_netns_test.cpp (the reference passes, the fault fails), the detection ones
+    // also in network_detection_test.cpp.
+    "mn-5265-data-before-detection", "mn-5265-inside-without-tnc", "mn-5265-no-t-monitor",
+    "mn-5265-ipsec-endpoint-care-of"};
 
 TEST(MnFaultRegistry, EveryMobileNodeFaultIsTestedAndCitesItsRule) {
   std::set<std::string> names;

@@ -183,5 +183,22 @@ TEST_F(Detection, TheDirectProbeEndsAfterItsPeriodOutside) {
   EXPECT_TRUE(d.internal_direct_active(t0 + 40s));
 }
 
+// The faults break exactly their sentence.
+TEST_F(Detection, FaultsInsideWithoutTncAndNoTMonitor) {
+  NetworkDetection::Observation o;
+  o.direct_accepts = 1;
+  o.direct_last_tnc = false;
+  NetworkDetection no_tnc = make({.accept_without_tnc = true});
+  no_tnc.observe(o, t0);
+  EXPECT_EQ(no_tnc.placement(), Placement::Inside);  // mn-5265-inside-without-tnc
+
+  o.direct_last_tnc = true;
+  NetworkDetection no_monitor = make({.t_monitor = 60s, .ignore_t_monitor = true});
+  no_monitor.observe(o, t0);
+  no_monitor.on_timer(t0 + 200s);
+  EXPECT_EQ(no_monitor.placement(), Placement::Inside);  // mn-5265-no-t-monitor
+  EXPECT_TRUE(no_monitor.user_data_allowed(t0 + 200s));
+}
+
 }  // namespace
 }  // namespace mipvpn::agents::mn
