@@ -117,6 +117,9 @@ nlohmann::json Rfc5265Node::state_json() {
   j["external"] = external_->node().state_json(now);
   j["internal_direct"] = direct_->node().state_json(now);
   j["internal_direct"]["active"] = !direct_->node().suspended();
+  j["internal_direct"]["accepted"] = direct_->node().accepts();
+  j["internal_direct"]["last_accepted_with_tnc"] =
+      direct_->node().last_accepted() && direct_->node().last_accepted()->trusted_networks_configured;
   j["internal_through_vpn"] = tunnelled_ ? tunnelled_->node().state_json(now) : nlohmann::json();
   j["vpn"] = {{"up", vpn_->up()}, {"connecting", vpn_->connecting()}, {"charon_pid", vpn_->pid()},
               {"interface", r_.vpn.interface}};

@@ -362,5 +362,172 @@ TEST_F(Rfc5265Handoffs, FaultIpsecEndpointCareOfRenegotiatesOnEveryHandoff) {
   EXPECT_EQ(r.triple_stack_frames, 0u);  // ESP leaves from the care-of address, outside the x-MIP tunnel
 }
 
+// Frames on which an IP header (at any depth decoded without keys) carries `address` as its source or destination.
+bool in_clear(const net::Frame& f, const std::string& address) {
+  const wire::DecodedFrame d = wire::decode_frame(f.data, wire::LinkType::Ethernet);
+  for (const wire::Layer& l : d.layers) {
+    if (l.protocol != "ip") continue;
+    if (l.summary.find(" " + address + ">") != std::string::npos ||
+        l.summary.find(">" + address + " ") != std::string::npos) {
+      return true;
+    }
+  }
+  return false;
+}
+
+class Rfc5265Inside : public Rfc5265Lab {
+ protected:
+  // The MN starts on the intranet access link (trusted by the i-HA, x-HA unreachable from there).
+  void start_inside(nlohmann::json extra = {}, std::vector<std::string> mn_faults = {},
+                    std::vector<std::string> iha_faults = {}) {
+    move_mn("br-ia", "10.10.2.50/24", "10.10.2.1");
+    start_gateway();
+    start_home_agents(iha_faults);
+    start_mn(extra, mn_faults);
+  }
+  bool direct_accepted() {
+    return poll_until([&] { return mn_state()["internal_direct"].value("accepted", 0u) > 0; }, 8000ms);
+  }
+  // Makes the i-HA's registration replies vanish (its data plane keeps working).
+  void drop_iha_replies() {
+    run(iha_, {"nft", "add", "table", "ip", "mipvpn"});
+    run(iha_, {"nft", "add", "chain", "ip", "mipvpn", "out", "{ type filter hook output priority 0; }"});
+    run(iha_, {"nft", "add", "rule", "ip", "mipvpn", "out", "udp", "sport", "434", "drop"});
+  }
+};
+
+// 3.3: "If a response from the i-HA is received and the response contains the Trusted Networks Configured extension
+// (Section 3.4), the MN SHOULD determine that it is inside." Inside (mode c) the intranet is reached directly: no IKE.
+TEST_F(Rfc5265Inside, TheDirectRegistrationWithTncMeansInsideWithoutTheVpn) {
+  start_inside();
+  auto& gw_outside = capture(gw_, "eth0", "gw-outside");
+  ASSERT_TRUE(wait_placement("inside", true)) << mn_state().dump(2) << logs();
+  const nlohmann::json s = mn_state();
+  EXPECT_EQ(s["internal_direct"]["care_of_address"], "10.10.2.50");
+  EXPECT_FALSE(s["vpn"]["up"].get<bool>());
+  EXPECT_FALSE(s["external"].value("registered", true));
+  ASSERT_TRUE(cn_pings_internal_home_address()) << logs();
+  for (const net::Frame& f : gw_outside.frames()) {
+    const wire::DecodedFrame d = wire::decode_frame(f.data, wire::LinkType::Ethernet);
+    EXPECT_TRUE(d.find("ike") == nullptr && d.find("esp") == nullptr) << d.summary();
+  }
+}
+
+// 3.2.3: "The mobile node MUST NOT infer that an interface is connected to the internal network unless [...] the i-HA
+// registration reply contained a Trusted Networks Configured extension". An i-HA that leaves it out (its own fault)
+// gets a registration, but the MN relays no user data.
+TEST_F(Rfc5265Inside, WithoutTncTheMobileNodeRelaysNoUserData) {
+  start_inside({}, {}, {"no-tnc-to-trusted-source"});
+  ASSERT_TRUE(direct_accepted()) << logs();
+  const nlohmann::json s = mn_state();
+  EXPECT_FALSE(s["internal_direct"].value("last_accepted_with_tnc", true));
+  EXPECT_NE(s.value("placement", ""), "inside");
+  EXPECT_FALSE(s.value("user_data_allowed", true));
+  EXPECT_FALSE(net::run_command_in(cn_, {"ping", "-c", "2", "-i", "0.2", "-W", "1", kIHoA}, 10000ms).ok()) << logs();
+}
+
+TEST_F(Rfc5265Inside, FaultInsideWithoutTncRelaysUserData) {
+  start_inside({}, {"mn-5265-inside-without-tnc"}, {"no-tnc-to-trusted-source"});
+  ASSERT_TRUE(wait_placement("inside", true)) << logs();
+  EXPECT_TRUE(cn_pings_internal_home_address()) << logs();
+}
+
+// 3.2.4: "The mobile node MUST NOT send or receive a user data packet if more than T_MONITOR seconds have elapsed
+// since the last successful (re-)registration with the i-HA." With T_MONITOR = 6 s and N = 2 s, the MN re-registers
+// every 4 s; once the i-HA's replies vanish, user data stops within T_MONITOR.
+class Rfc5265TMonitor : public Rfc5265Inside {
+ protected:
+  // Returns whether the CN still reaches the i-HoA T_MONITOR + 1 s after the replies stopped.
+  void run_blocked(const std::vector<std::string>& faults, bool& reachable_after) {
+    start_inside({{"rfc5265", {{"t_monitor_s", 6u}, {"grace_s", 2u}}}}, faults);
+    ASSERT_TRUE(wait_placement("inside", true)) << logs();
+    // Re-registration within T_MONITOR - N (the renewal is due 4 s after the first registration).
+    const unsigned first = mn_state()["internal_direct"].value("requests_sent", 0u);
+    ASSERT_TRUE(poll_until([&] { return mn_state()["internal_direct"].value("requests_sent", 0u) > first; }, 6000ms))
+        << logs();
+    ASSERT_TRUE(wait_placement("inside", true, 3000ms)) << logs();
+    const auto blocked = std::chrono::steady_clock::now();
+    drop_iha_replies();
+    ASSERT_TRUE(cn_pings_internal_home_address(1)) << logs();  // the data plane works until T_MONITOR passes
+    const bool stopped = poll_until([&] { return !mn_state().value("user_data_allowed", true); }, 8000ms);
+    const auto took = std::chrono::steady_clock::now() - blocked;
+    std::printf("user data %s %lld ms after the i-HA's replies vanished (T_MONITOR 6 s)\n",
+                stopped ? "stopped" : "still allowed",
+                static_cast<long long>(std::chrono::duration_cast<std::chrono::milliseconds>(took).count()));
+    reachable_after =
+        net::run_command_in(cn_, {"ping", "-c", "2", "-i", "0.2", "-W", "1", kIHoA}, 10000ms).ok();
+  }
+};
+
+TEST_F(Rfc5265TMonitor, UserDataStopsWithinTMonitorWithoutReRegistration) {
+  bool reachable = true;
+  run_blocked({}, reachable);
+  if (HasFatalFailure()) return;
+  EXPECT_FALSE(mn_state().value("user_data_allowed", true));
+  EXPECT_FALSE(reachable) << logs();
+}
+
+TEST_F(Rfc5265TMonitor, FaultNoTMonitorKeepsRelaying) {
+  bool reachable = false;
+  run_blocked({"mn-5265-no-t-monitor"}, reachable);
+  if (HasFatalFailure()) return;
+  EXPECT_TRUE(reachable) << logs();
+}
+
+// 3.2.2: on a connection status change the MN MUST "immediately stop relaying user data packets" and "resume data
+// traffic only after the internal network detection and necessary registrations and VPN tunnel establishment have
+// been completed". The MN pings the CN from its i-HoA while it leaves the intranet for a foreign link: nothing from
+// the i-HoA in clear on the foreign link, and the ping resumes through the VPN.
+class Rfc5265Leaving : public Rfc5265Inside {
+ protected:
+  // The frames on the MN's link that carried the i-HoA in clear during the 2 s after the move, and whether the ping
+  // got replies through the VPN afterwards.
+  void leave(const std::vector<std::string>& faults, size_t& clear_frames, bool& resumed) {
+    start_inside({{"rfc5265", {{"detection_period_ms", 300u}}}}, faults);
+    ASSERT_TRUE(wait_placement("inside", true)) << logs();
+    ping_ = net::ChildProcess({"ping", "-D", "-I", kIHoA, "-i", "0.05", "10.10.0.10"}, mn_,
+                              (dir_ / "ping.out").string());
+    ASSERT_EQ(ping_.start(), "");
+    ASSERT_TRUE(poll_until([&] { return parse_ping(read_text(dir_ / "ping.out")).replies.size() >= 5; }, 5000ms))
+        << logs();
+    auto& link = capture(mn_, "eth0", "mn-eth0");
+    move_mn("br-fa", "10.0.2.50/24", "10.0.2.254");
+    const auto moved = std::chrono::system_clock::now();
+    const size_t before = parse_ping(read_text(dir_ / "ping.out")).replies.size();
+    auto clear = [](const net::Frame& f) { return in_clear(f, kIHoA); };
+    if (faults.empty()) {
+      // The window that matters ends when the traffic flows again (through the VPN).
+      resumed = poll_until(
+          [&] { return parse_ping(read_text(dir_ / "ping.out")).replies.size() >= before + 10; }, 10000ms);
+    } else {
+      (void)link.wait_for(clear, 0, std::chrono::steady_clock::now() + 3s);
+    }
+    clear_frames = 0;
+    for (const net::Frame& f : link.frames_between(moved, std::chrono::system_clock::now())) {
+      clear_frames += clear(f) ? 1 : 0;
+    }
+    std::printf("after leaving the intranet: %zu frames with the i-HoA in clear; ping %s\n", clear_frames,
+                resumed ? "resumed through the VPN" : "did not resume");
+  }
+};
+
+TEST_F(Rfc5265Leaving, NoUserDataInClearAndTheTrafficResumesThroughTheVpn) {
+  size_t clear = 1;
+  bool resumed = false;
+  leave({}, clear, resumed);
+  if (HasFatalFailure()) return;
+  EXPECT_EQ(clear, 0u) << logs();
+  EXPECT_TRUE(resumed) << mn_state().dump(2) << logs();
+  EXPECT_EQ(mn_state().value("placement", ""), "outside");
+}
+
+TEST_F(Rfc5265Leaving, FaultDataBeforeDetectionLeaksTheInternalHomeAddress) {
+  size_t clear = 0;
+  bool resumed = false;
+  leave({"mn-5265-data-before-detection"}, clear, resumed);
+  if (HasFatalFailure()) return;
+  EXPECT_GT(clear, 0u) << logs();
+}
+
 }  // namespace
 }  // namespace mipvpn::agents::test
