@@ -22,16 +22,16 @@ bool HaConfig::offers(EncapsulationType t) const {
   return false;
 }
 
-bool HaConfig::shares_sa_with_foreign_agent(const Tins::IPv4Address& address) const {
+bool HaConfig::shares_sa_with_foreign_agent(const Tins::IPv4Address& fa_address) const {
   for (const ForeignAgentSa& sa : foreign_agents) {
-    if (sa.address == address) return true;
+    if (sa.address == fa_address) return true;
   }
   return false;
 }
 
-const ForeignAgentSa* HaConfig::foreign_agent_sa(const Tins::IPv4Address& address, uint32_t spi) const {
+const ForeignAgentSa* HaConfig::foreign_agent_sa(const Tins::IPv4Address& fa_address, uint32_t spi) const {
   for (const ForeignAgentSa& sa : foreign_agents) {
-    if (sa.address == address && sa.spi == spi) return &sa;
+    if (sa.address == fa_address && sa.spi == spi) return &sa;
   }
   return nullptr;
 }

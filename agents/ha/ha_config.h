@@ -69,9 +69,9 @@ struct HaConfig {
 
   bool offers(EncapsulationType t) const;
   // Shares at least one security association with the foreign agent at `address`.
-  bool shares_sa_with_foreign_agent(const Tins::IPv4Address& address) const;
+  bool shares_sa_with_foreign_agent(const Tins::IPv4Address& fa_address) const;
   // The security association with the foreign agent at `address` that has `spi`, if any.
-  const ForeignAgentSa* foreign_agent_sa(const Tins::IPv4Address& address, uint32_t spi) const;
+  const ForeignAgentSa* foreign_agent_sa(const Tins::IPv4Address& fa_address, uint32_t spi) const;
 
   bool is_internal_home_agent() const { return trusted_networks.has_value(); }
   // In one of the trusted subnets (RFC 5265 4.3); false for every address when this is not an i-HA.
