@@ -1,6 +1,7 @@
 // FA-HA authentication in the home agent (RFC 5944 3.5.4, 3.8.1, 3.8.2.1 c/d, 3.8.3.3): the socket-free core with a
 // security association with the foreign agent at 10.0.2.254, its configuration, and the three faults.
 #include "agents/common/config_reader.h"
+#include "harness/wire/codes.h"
 #include "tests/agents/ha_test_support.h"
 
 namespace mipvpn::agents::ha::test {
@@ -96,7 +97,7 @@ TEST_F(ForeignHomeAuth, MissingFaHaIsDenied132) {
   ASSERT_TRUE(o.reply);
   EXPECT_EQ(o.reply->code, wire::kHaForeignAgentFailedAuth) << o.reason;
   EXPECT_NE(o.reason.find("3.8.2.1 c"), std::string::npos) << o.reason;
-  EXPECT_TRUE(ha_.bindings().empty());
+  EXPECT_TRUE(ha_.bindings().size() == 0u);
   // The denial goes to the foreign agent, so it is authenticated to it too (3.8.3.3 e).
   expect_reply_auth(*o.reply, kFaKey);
 }
@@ -109,7 +110,7 @@ TEST_F(ForeignHomeAuth, WrongKeyTwoExtensionsOrUnknownSpiAreDenied132) {
     ASSERT_TRUE(o.reply);
     EXPECT_EQ(o.reply->code, wire::kHaForeignAgentFailedAuth) << o.reason;
   }
-  EXPECT_TRUE(ha_.bindings().empty());
+  EXPECT_TRUE(ha_.bindings().size() == 0u);
 }
 
 TEST_F(ForeignHomeAuth, BadMobileHomeAuthenticatorWithValidFaHaIs131) {
@@ -134,7 +135,7 @@ TEST_F(ForeignHomeAuth, DeregistrationNeedsNoFaHaAndItsReplyHasNone) {
   d.lifetime = 0;
   const Outcome o = relay(relayed(d, std::nullopt));
   ASSERT_EQ(o.verdict, Verdict::Accepted) << o.reason;
-  EXPECT_TRUE(ha_.bindings().empty());
+  EXPECT_TRUE(ha_.bindings().size() == 0u);
   expect_reply_auth(*o.reply, std::nullopt);  // 3.5.4 "MUST NOT be applied to deregistration messages"
 }
 
@@ -196,7 +197,7 @@ std::string error_of(const nlohmann::json& j) {
 
 TEST(HaConfigForeignAgents, Loads) {
   const HaConfig c = parse_ha_config(
-      config_with({{{"address", "10.0.2.254"}, {"spi", 500}, {"key", "faa55aaf"}, {"algorithm", "hmac-md5"}}}),
+      config_with({{{"address", "10.0.2.254"}, {"spi", 500u}, {"key", "faa55aaf"}, {"algorithm", "hmac-md5"}}}),
       "ha.json");
   ASSERT_EQ(c.foreign_agents.size(), 1u);
   EXPECT_EQ(c.foreign_agents[0].address, Tins::IPv4Address("10.0.2.254"));
@@ -208,7 +209,7 @@ TEST(HaConfigForeignAgents, Loads) {
 }
 
 TEST(HaConfigForeignAgents, ErrorsNameFileAndPointer) {
-  const nlohmann::json ok = {{"address", "10.0.2.254"}, {"spi", 500}, {"key", "faa55aaf"}};
+  const nlohmann::json ok = {{"address", "10.0.2.254"}, {"spi", 500u}, {"key", "faa55aaf"}};
   auto with = [&](const char* k, nlohmann::json v) {
     nlohmann::json e = ok;
     if (v.is_null()) {
@@ -218,8 +219,8 @@ TEST(HaConfigForeignAgents, ErrorsNameFileAndPointer) {
     }
     return config_with({ok, e});
   };
-  EXPECT_NE(error_of(with("spi", 255)).find("/foreign_agents/1/spi | ha.json: /foreign_agents/1/spi"),
-            std::string::npos) << error_of(with("spi", 255));
+  EXPECT_NE(error_of(with("spi", 255u)).find("/foreign_agents/1/spi | ha.json: /foreign_agents/1/spi"),
+            std::string::npos) << error_of(with("spi", 255u));
   EXPECT_EQ(error_of(with("key", "xyz")).rfind("/foreign_agents/1/key", 0), 0u) << error_of(with("key", "xyz"));
   EXPECT_EQ(error_of(with("address", "224.0.0.1")).rfind("/foreign_agents/1/address", 0), 0u);
   EXPECT_EQ(error_of(with("address", nullptr)).rfind("/foreign_agents/1", 0), 0u);
