@@ -208,22 +208,24 @@ class MobilityLab : public NetnsTest {
     start(mn_process_, mn_, "mn", cfg, faults);
   }
 
+  // `name` (default: the role) names the files of this daemon: NAME.json, NAME.log, NAME.out (two agents of a role).
   void start(net::ChildProcess& process, const std::string& ns, const std::string& role, const nlohmann::json& cfg,
-             const std::vector<std::string>& faults) {
-    const std::string cfg_path = (dir_ / (role + ".json")).string();
+             const std::vector<std::string>& faults, std::string name = "") {
+    if (name.empty()) name = role;
+    const std::string cfg_path = (dir_ / (name + ".json")).string();
     std::ofstream(cfg_path) << cfg.dump(2);
-    std::vector<std::string> argv = {MIPD_PATH, "--role", role, "--config", cfg_path, "--log", log_path(role)};
+    std::vector<std::string> argv = {MIPD_PATH, "--role", role, "--config", cfg_path, "--log", log_path(name)};
     for (const auto& f : faults) {
       argv.push_back("--fault");
       argv.push_back(f);
     }
-    process = net::ChildProcess(argv, ns, (dir_ / (role + ".out")).string());
+    process = net::ChildProcess(argv, ns, (dir_ / (name + ".out")).string());
     ASSERT_EQ(process.start(), "");
     const std::string sock = cfg["control_socket"].get<std::string>();
     const bool ready = poll_until([&] { return !process.running() || control_query(sock, "ping").has_value(); },
                                   5000ms);
-    ASSERT_TRUE(ready && process.running()) << role << " not ready: " << process.exit_description() << "\n"
-                                            << log_text(role);
+    ASSERT_TRUE(ready && process.running()) << name << " not ready: " << process.exit_description() << "\n"
+                                            << log_text(name);
   }
 
   std::string log_path(const std::string& role) const { return (dir_ / (role + ".log")).string(); }
