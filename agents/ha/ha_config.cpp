@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "agents/common/config_reader.h"
+#include "agents/common/security_association.h"
 
 namespace mipvpn::agents::ha {
 
@@ -160,12 +161,10 @@ HaConfig parse_ha_config(const nlohmann::json& doc, const std::string& file) {
     if (hoa == 0 || hoa == 0xffffffffu || sa.home_address.is_multicast()) {
       mn.fail("home_address", "expected a unicast home address, got \"" + sa.home_address.to_string() + "\"");
     }
-    sa.spi = static_cast<uint32_t>(mn.unsigned_integer("spi", 256, 0xffffffffu));  // 0-255 reserved (RFC 5944 1.6)
-    sa.key = mn.hex("key");
-    if (mn.has("algorithm")) sa.algorithm = mn.string("algorithm");
-    if (sa.algorithm != "hmac-md5") {
-      mn.fail("algorithm", "expected \"hmac-md5\" (the only algorithm implemented), got \"" + sa.algorithm + "\"");
-    }
+    SecurityAssociation common = parse_security_association(mn);
+    sa.spi = common.spi;
+    sa.key = std::move(common.key);
+    sa.algorithm = std::move(common.algorithm);
     if (!seen.insert({hoa, sa.spi}).second) {
       mn.fail("spi", "expected a (home_address, spi) pair not listed before; " + sa.home_address.to_string() +
                          " with SPI " + std::to_string(sa.spi) + " is a duplicate");
@@ -183,12 +182,10 @@ HaConfig parse_ha_config(const nlohmann::json& doc, const std::string& file) {
         fa.fail("address", "expected the foreign agent's unicast care-of address, got \"" + sa.address.to_string() +
                                "\"");
       }
-      sa.spi = static_cast<uint32_t>(fa.unsigned_integer("spi", 256, 0xffffffffu));  // 0-255 reserved (1.6)
-      sa.key = fa.hex("key");
-      if (fa.has("algorithm")) sa.algorithm = fa.string("algorithm");
-      if (sa.algorithm != "hmac-md5") {
-        fa.fail("algorithm", "expected \"hmac-md5\" (the only algorithm implemented), got \"" + sa.algorithm + "\"");
-      }
+      SecurityAssociation common = parse_security_association(fa);
+      sa.spi = common.spi;
+      sa.key = std::move(common.key);
+      sa.algorithm = std::move(common.algorithm);
       if (!fa_seen.insert({a, sa.spi}).second) {
         fa.fail("spi", "expected an (address, spi) pair not listed before; " + sa.address.to_string() + " with SPI " +
                            std::to_string(sa.spi) + " is a duplicate");
