@@ -421,21 +421,7 @@ TEST_F(MnFaNetns, HandoffFromForeignAgentToForeignAgentAndBackHome) {
   const auto bh = leg({"FA B->home", "br-home", "10.0.1.100/24"}, [&] { return wait_home(); });
   ASSERT_TRUE(bh);
   EXPECT_TRUE(ha_bindings().empty()) << ha_bindings().dump();
-  auto garp = home.wait_for(
-      [&](const net::Frame& f) {
-        auto a = test::arp_of(f);
-        return a && a->sender_ip == Tins::IPv4Address(kHoA) && a->target_ip == Tins::IPv4Address(kHoA) &&
-               a->sender_mac == mn_mac && test::eth_source(f) == mn_mac;
-      },
-      home_from, std::chrono::steady_clock::now() + 2s);
-  auto dereg = home.wait_for(
-      [&](const net::Frame& f) {
-        auto u = test::udp434_of(f);
-        if (!u || u->destination_port != 434 || u->payload.empty() || u->payload[0] != 1) return false;
-        auto r = wire::RegistrationRequest::decode(u->payload);
-        return r && r.value().lifetime() == 0;
-      },
-      home_from, std::chrono::steady_clock::now() + 2s);
+  const auto [garp, dereg] = return_home_frames(home, home_from, mn_mac);
   ASSERT_TRUE(garp) << "no gratuitous ARP from the mobile node at home";
   ASSERT_TRUE(dereg) << "no deregistration at home";
   EXPECT_LT(garp->index, dereg->index) << "RFC 5944 4.6: gratuitous ARP before the deregistration";

@@ -24,6 +24,7 @@
 #include "agents/common/arp_packet.h"
 #include "agents/common/ipv4_packet.h"
 #include "harness/net/capture.h"
+#include "harness/wire/registration_request.h"
 #include "tests/agents/mipd_lab.h"
 
 namespace mipvpn::agents::test {
@@ -193,6 +194,31 @@ class MobilityLab : public MipdLab {
           return s.value("location", "") == "home" && s.value("deregistered_at_home", false);
         },
         timeout);
+  }
+
+  // The MN's return home seen on `home` from frame `from` on: its gratuitous ARP for the home address from `mn_mac`
+  // and its deregistration (Lifetime 0), each waited for up to 2 s.
+  struct ReturnHome {
+    std::optional<net::Frame> garp, dereg;
+  };
+  ReturnHome return_home_frames(const net::SegmentCapture& home, uint64_t from, const MacAddress& mn_mac) {
+    ReturnHome r;
+    r.garp = home.wait_for(
+        [&](const net::Frame& f) {
+          auto a = arp_of(f);
+          return a && a->sender_ip == Tins::IPv4Address(kHoA) && a->target_ip == Tins::IPv4Address(kHoA) &&
+                 a->sender_mac == mn_mac && eth_source(f) == mn_mac;
+        },
+        from, std::chrono::steady_clock::now() + 2s);
+    r.dereg = home.wait_for(
+        [&](const net::Frame& f) {
+          auto u = udp434_of(f);
+          if (!u || u->destination_port != 434 || u->payload.empty() || u->payload[0] != 1) return false;
+          auto q = wire::RegistrationRequest::decode(u->payload);
+          return q && q.value().lifetime() == 0;
+        },
+        from, std::chrono::steady_clock::now() + 2s);
+    return r;
   }
 
   // Moves the MN to `bridge` and gives it `address` (a.b.c.d/len) and, when given, a default route.
