@@ -1,31 +1,19 @@
 #include "harness/wire/layers_ike.h"
 
+#include "harness/wire/format.h"
 #include "harness/wire/ike.h"
 #include "harness/wire/ike_names.h"
 #include "harness/wire/ike_sa.h"
 #include "harness/wire/ike_validate.h"
 #include "harness/wire/ikev1.h"
 
-#include <cstdio>
 
 namespace mipvpn::wire {
 namespace {
 
-std::string hex(uint64_t v, int width) {
-  char buf[24];
-  std::snprintf(buf, sizeof buf, "0x%0*llx", width, static_cast<unsigned long long>(v));
-  return buf;
-}
+using detail::hex;
 
-std::string hex_bytes(const std::vector<uint8_t>& b) {
-  std::string s = "0x";
-  char buf[3];
-  for (auto x : b) {
-    std::snprintf(buf, sizeof buf, "%02x", x);
-    s += buf;
-  }
-  return s;
-}
+std::string hex_bytes(const std::vector<uint8_t>& b) { return "0x" + detail::hex_bytes(b); }
 
 // The header fields both versions share, in wire order.
 void add_header(Layer& l, const IkeHeaderFields& h, bool v1) {
