@@ -20,13 +20,11 @@ nlohmann::ordered_json violation_json(const wire::Violation& v) {
 nlohmann::ordered_json layer_json(const wire::Layer& layer) {
   nlohmann::ordered_json fields = nlohmann::ordered_json::object();
   for (const auto& f : layer.fields) {
-    auto it = fields.find(f.name);
-    if (it == fields.end()) {
-      fields[f.name] = value_json(f.value);
-    } else {
-      if (!it->is_array()) *it = nlohmann::ordered_json::array({*it});
-      it->push_back(value_json(f.value));
-    }
+    // A name the layer repeats (say two KE payloads in one IKE message) gets "#2", "#3": each key keeps one type,
+    // whatever the packet, so jq filters and schemas stay valid.
+    std::string key = f.name;
+    for (int n = 2; fields.contains(key); ++n) key = f.name + "#" + std::to_string(n);
+    fields[key] = value_json(f.value);
   }
   nlohmann::ordered_json j = {{"protocol", layer.protocol},
                               {"offset", layer.offset},

@@ -7,8 +7,8 @@
 namespace mipvpn::report {
 
 // {"protocol", "offset", "length", "decrypted", "summary", "fields": {name: value, ...}, "violations": [...],
-// "error": {offset, field, expected} | absent}. A field name that repeats (several care-of addresses) becomes an array
-// of its values in wire order.
+// "error": {offset, field, expected} | absent}. Layers index the fields that may repeat ("care_of_address0"); a name
+// that still repeats gets "#2", "#3" in wire order, so a key's type never depends on the packet.
 nlohmann::ordered_json layer_json(const wire::Layer& layer);
 nlohmann::ordered_json violation_json(const wire::Violation& v);
 // {"summary", "layers": [...], "violations": [...all layers...], "error": first error | null}

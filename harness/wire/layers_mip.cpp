@@ -281,10 +281,40 @@ void check_discovery_ttl(const std::string& what, const char* section, const cha
   add(out, "RFC 5944", section, "MUST", what + " with IP TTL " + std::to_string(ctx.ttl) + ": " + rule);
 }
 
+// RFC 1256 3: Type 9, Num Addrs >= 1, Addr Entry Size >= 2, exactly the router entries (anything after them would be
+// extensions, RFC 5944 2.1).
+bool is_plain_router_advertisement(Bytes icmp) {
+  if (icmp.size() < 8 || icmp[0] != AgentAdvertisement::kIcmpType || icmp[4] == 0 || icmp[5] < 2) return false;
+  return icmp.size() == 8 + size_t{icmp[4]} * icmp[5] * 4;
+}
+
 void decode_advertisement(Bytes icmp, size_t offset, const IpContext& ctx, const DecodeOptions& opt,
                           DecodedFrame& out) {
   Layer l = start("adv", offset, icmp.size(), ctx);
   auto a = AgentAdvertisement::decode(icmp, false);
+  if (!a && is_plain_router_advertisement(icmp)) {
+    // A valid RFC 1256 Router Advertisement that ends after its router entries: not an error, just not an agent.
+    const bool checksum_ok = check_icmp_checksum(icmp, opt, l.violations);
+    const size_t count = icmp[4];
+    const size_t entry = size_t{icmp[5]} * 4;
+    l.summary = "ICMP Router Advertisement (RFC 1256), no Mobility Agent Advertisement Extension: " +
+                std::to_string(count) + " router address(es), lifetime " +
+                std::to_string((icmp[6] << 8) | icmp[7]) + (checksum_ok ? "" : " cksum=bad");
+    l.add("type", u64(icmp[0]));
+    l.add("code", u64(icmp[1]));
+    l.add("num_addrs", u64(count));
+    l.add("addr_entry_size", u64(icmp[5]));
+    l.add("lifetime", u64(static_cast<uint64_t>((icmp[6] << 8) | icmp[7])));
+    for (size_t i = 0; i < count; ++i) {
+      const size_t at = 8 + i * entry;
+      l.add("router" + std::to_string(i) + "_address",
+            Tins::IPv4Address(static_cast<uint32_t>(icmp[at] | icmp[at + 1] << 8 | icmp[at + 2] << 16 |
+                                                    static_cast<uint32_t>(icmp[at + 3]) << 24))
+                .to_string());
+    }
+    out.layers.push_back(std::move(l));
+    return;
+  }
   if (!a) {
     l.error = in_frame(a.error(), offset);
     l.summary = (!icmp.empty() && icmp[0] == AgentAdvertisement::kIcmpType

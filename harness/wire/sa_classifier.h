@@ -173,7 +173,11 @@ class SaClassifier {
 
   std::vector<IkeSa> ike_;
   std::vector<EspSa> esp_;
-  std::map<uint32_t, size_t> esp_index_;  // SPI -> esp_ index
+  // SPI -> esp_ index. "For a unicast SA, the SPI can be used by itself to specify an SA" (RFC 4303 2.1), and keying
+  // on the SPI alone lets an SA be followed across an address update (MOBIKE, NAT rebinding). SPIs are chosen by each
+  // receiver, so two receivers in one capture could pick the same one; with random 32-bit SPIs that is about n^2 /
+  // 2^33 for n SAs, which the classifier accepts.
+  std::map<uint32_t, size_t> esp_index_;
   // Child SAs an observed CREATE_CHILD_SA / Quick Mode may still account for, per unordered address pair.
   std::map<std::pair<uint32_t, uint32_t>, int> child_credits_;
   std::vector<SaEvent> events_;

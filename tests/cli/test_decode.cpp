@@ -1,6 +1,7 @@
 // `mipvpn decode`: a capture file in, one line or JSON object per packet out, violations listed, exit codes 0/1/2,
 // and a damaged file decoded up to the damage with the damage reported.
 #include "harness/cli/decode_output.h"
+#include "harness/report/frame_json.h"
 #include "harness/net/pcapng.h"
 #include "harness/wire/esp_keys.h"
 #include "harness/wire/registration_request.h"
@@ -194,6 +195,20 @@ TEST_F(DecodeCli, JsonSurvivesAnInterfaceNameThatIsNotUtf8) {
     EXPECT_EQ(j["layers"].size(), 4u);
   }
   EXPECT_EQ(n, 2u);
+}
+
+// A field name a layer repeats keeps one JSON type per key: the second occurrence is "name#2", not an array.
+TEST(FrameJson, RepeatedFieldNamesGetNumberedKeys) {
+  wire::Layer l;
+  l.protocol = "ike";
+  l.add("ke.dh_group", uint64_t{31});
+  l.add("ke.dh_group", uint64_t{19});
+  l.add("nonce.length", uint64_t{32});
+  const auto j = report::layer_json(l);
+  EXPECT_EQ(j["fields"]["ke.dh_group"], 31);
+  EXPECT_EQ(j["fields"]["ke.dh_group#2"], 19);
+  EXPECT_EQ(j["fields"]["nonce.length"], 32);
+  EXPECT_EQ(j["fields"].size(), 3u);
 }
 
 }  // namespace
