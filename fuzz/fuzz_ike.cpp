@@ -24,7 +24,6 @@
 #include "harness/wire/ike_validate.h"
 #include "harness/wire/ikev1.h"
 #include "harness/wire/layers_ike.h"
-#include "harness/wire/malformed.h"
 #include "harness/wire/sa_classifier.h"
 
 using namespace mipvpn::wire;
@@ -74,19 +73,6 @@ void bodies(const IkePayload& p, size_t size) {
     }
     (void)(v == IkeVersion::V1 ? ikev1_payload_name(p.type) : ikev2_payload_name(p.type, p.critical));
   }
-}
-
-template <class Message>
-void constructor_agrees(const uint8_t* data, size_t size, const Expected<Message>& r) {
-  bool constructed = true;
-  try {
-    Message m(data, static_cast<uint32_t>(size));
-    FUZZ_CHECK(r.ok() && m.bytes() == r->bytes(), "constructor and decode disagree on the message");
-  } catch (const MalformedMessage& e) {
-    constructed = false;
-    FUZZ_CHECK(!r.ok() && e.error().to_string() == r.error().to_string(), "constructor threw: %s", e.what());
-  }
-  FUZZ_CHECK(constructed == r.ok(), "constructor and decode disagree on validity");
 }
 
 SaTime at_ms(uint64_t ms) { return SaTime{} + std::chrono::milliseconds(ms); }
@@ -184,7 +170,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 
   auto v2 = IkeV2Message::decode(data, size);
   mipvpn::fuzz::check_error(v2, size, "IkeV2Message::decode");
-  constructor_agrees(data, size, v2);
+  mipvpn::fuzz::check_constructor_agrees(data, size, v2);
   if (v2) {
     FUZZ_CHECK(v2->bytes() == bytes, "IKEv2: bytes() differs from the decoded datagram");
     FUZZ_CHECK(v2->header_size() == size, "IKEv2: header_size() %u for %zu bytes", v2->header_size(), size);
@@ -198,7 +184,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 
   auto v1 = IkeV1Message::decode(data, size);
   mipvpn::fuzz::check_error(v1, size, "IkeV1Message::decode");
-  constructor_agrees(data, size, v1);
+  mipvpn::fuzz::check_constructor_agrees(data, size, v1);
   if (v1) {
     FUZZ_CHECK(v1->bytes() == bytes, "IKEv1: bytes() differs from the decoded datagram");
     FUZZ_CHECK(v1->header_size() == size, "IKEv1: header_size() %u for %zu bytes", v1->header_size(), size);

@@ -2,22 +2,18 @@
 
 #include "harness/wire/bytes.h"
 #include "harness/wire/checksum.h"
+#include "harness/wire/format.h"
 #include "harness/wire/malformed.h"
 
 #include <tins/exceptions.h>
 
 #include <algorithm>
-#include <cstdio>
 #include <stdexcept>
 
 namespace mipvpn::wire {
 namespace {
 
-std::string hex16(uint16_t v) {
-  char buf[8];
-  std::snprintf(buf, sizeof buf, "0x%04x", v);
-  return buf;
-}
+std::string hex16(uint16_t v) { return detail::hex(v, 4); }
 
 }  // namespace
 

@@ -1,5 +1,7 @@
 #include "harness/wire/esp_keys.h"
 
+#include "harness/wire/format.h"
+
 #include <cctype>
 #include <cerrno>
 #include <cstdio>
@@ -251,15 +253,7 @@ bool parse_spi(const std::string& text, uint32_t& spi, std::string& error) {
   return true;
 }
 
-std::string hex_bytes(const std::vector<uint8_t>& b) {
-  std::string s;
-  char buf[3];
-  for (auto x : b) {
-    std::snprintf(buf, sizeof buf, "%02x", x);
-    s += buf;
-  }
-  return s;
-}
+using detail::hex_bytes;
 
 std::string uat_quote(const std::string& s) {
   std::string out = "\"";

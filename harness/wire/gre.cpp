@@ -2,6 +2,7 @@
 
 #include "harness/wire/bytes.h"
 #include "harness/wire/checksum.h"
+#include "harness/wire/format.h"
 #include "harness/wire/ipv4_fields.h"
 #include "harness/wire/malformed.h"
 
@@ -9,7 +10,6 @@
 #include <tins/rawpdu.h>
 
 #include <algorithm>
-#include <cstdio>
 #include <optional>
 #include <stdexcept>
 
@@ -19,11 +19,7 @@ namespace {
 constexpr const char* kRfc2784 = "RFC 2784";
 constexpr const char* kRfc1701 = "RFC 1701";
 
-std::string hex(unsigned v, int width) {
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "0x%0*x", width, v);
-  return buf;
-}
+using detail::hex;
 
 // The Internet checksum of the header followed by the payload.
 uint16_t checksum_of(std::span<const uint8_t> header, std::span<const uint8_t> payload) {

@@ -1,10 +1,10 @@
 #include "harness/wire/ike_validate.h"
 
+#include "harness/wire/format.h"
 #include "harness/wire/ike_names.h"
 #include "harness/wire/ike_sa.h"
 
 #include <algorithm>
-#include <cstdio>
 #include <string>
 
 namespace mipvpn::wire {
@@ -18,11 +18,7 @@ void add(std::vector<Violation>& out, const char* rfc, const char* section, cons
   out.push_back(Violation{rfc, section, level, std::move(text)});
 }
 
-std::string hex(uint64_t v, int width) {
-  char buf[24];
-  std::snprintf(buf, sizeof buf, "0x%0*llx", width, static_cast<unsigned long long>(v));
-  return buf;
-}
+using detail::hex;
 
 std::string n(size_t v) { return std::to_string(v); }
 

@@ -2,9 +2,9 @@
 
 #include "harness/wire/bytes.h"
 #include "harness/wire/checksum.h"
+#include "harness/wire/format.h"
 #include "harness/wire/ipv4_fields.h"
 
-#include <cstdio>
 #include <stdexcept>
 #include <string>
 
@@ -17,11 +17,7 @@ void add(std::vector<Violation>& out, const char* section, const char* level, st
   out.push_back(Violation{kRfc2003, section, level, std::move(text)});
 }
 
-std::string hex(unsigned v, int width) {
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "0x%0*x", width, v);
-  return buf;
-}
+using detail::hex;
 
 // The checksum a correct sender would have written into this header.
 uint16_t expected_checksum(Bytes header) {

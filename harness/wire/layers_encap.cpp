@@ -1,5 +1,6 @@
 #include "harness/wire/layers_encap.h"
 
+#include "harness/wire/format.h"
 #include "harness/wire/gre.h"
 #include "harness/wire/ip_in_ip.h"
 #include "harness/wire/ipv4_fields.h"
@@ -11,11 +12,7 @@
 namespace mipvpn::wire {
 namespace {
 
-std::string hex(uint64_t v, int width) {
-  char buf[24];
-  std::snprintf(buf, sizeof buf, "0x%0*llx", width, static_cast<unsigned long long>(v));
-  return buf;
-}
+using detail::hex;
 
 // Bytes as tshark shows FT_BYTES: "0a:00:00:01".
 std::string colon_hex(const std::vector<uint8_t>& b) {

@@ -1,31 +1,19 @@
 #include "harness/wire/layers_ike.h"
 
+#include "harness/wire/format.h"
 #include "harness/wire/ike.h"
 #include "harness/wire/ike_names.h"
 #include "harness/wire/ike_sa.h"
 #include "harness/wire/ike_validate.h"
 #include "harness/wire/ikev1.h"
 
-#include <cstdio>
 
 namespace mipvpn::wire {
 namespace {
 
-std::string hex(uint64_t v, int width) {
-  char buf[24];
-  std::snprintf(buf, sizeof buf, "0x%0*llx", width, static_cast<unsigned long long>(v));
-  return buf;
-}
+using detail::hex;
 
-std::string hex_bytes(const std::vector<uint8_t>& b) {
-  std::string s = "0x";
-  char buf[3];
-  for (auto x : b) {
-    std::snprintf(buf, sizeof buf, "%02x", x);
-    s += buf;
-  }
-  return s;
-}
+std::string hex_bytes(const std::vector<uint8_t>& b) { return "0x" + detail::hex_bytes(b); }
 
 // The header fields both versions share, in wire order.
 void add_header(Layer& l, const IkeHeaderFields& h, bool v1) {
@@ -178,13 +166,27 @@ void add_payload_details(Layer& l, const std::vector<IkePayload>& ps, bool v1, b
 
 std::string short_hex(uint64_t v) { return hex(v, 1); }
 
+// The layer stops at `error` (an offset in the IKE message, made a frame offset); the summary says what was read.
+void fail(Layer& l, std::string summary, const DecodeError& error, size_t offset) {
+  l.summary = std::move(summary);
+  l.error = error;
+  l.error->offset += offset;
+}
+
+// The "payloads" list, the count and each payload's details; returns the brief list the summary shows.
+std::string add_payloads(Layer& l, const std::vector<IkePayload>& ps, bool v1, bool response) {
+  const auto list = payload_names(ps, v1, response);
+  l.add("payloads", list.full);
+  l.add("payload_count", uint64_t{ps.size()});
+  add_payload_details(l, ps, v1, response);
+  return list.brief;
+}
+
 void decode_v2(Bytes ike, size_t offset, Layer& l) {
   l.protocol = "ike";
   auto h = decode_ike_header(ike.data(), ike.size(), "the IKE header (RFC 7296 3.1, 28 bytes)");
   if (!h) {
-    l.summary = "IKE truncated (" + std::to_string(ike.size()) + " of 28 header bytes)";
-    l.error = h.error();
-    l.error->offset += offset;
+    fail(l, "IKE truncated (" + std::to_string(ike.size()) + " of 28 header bytes)", h.error(), offset);
     return;
   }
   add_header(l, *h, false);
@@ -198,15 +200,10 @@ void decode_v2(Bytes ike, size_t offset, Layer& l) {
   head += " " + (letters.empty() ? std::string("-") : letters) + " spi_i=" + short_hex(h->spi_i) +
           " spi_r=" + short_hex(h->spi_r) + " msgid=" + std::to_string(h->message_id);
   if (!m) {
-    l.summary = head + " decode error: " + m.error().to_string();
-    l.error = m.error();
-    l.error->offset += offset;
+    fail(l, head + " decode error: " + m.error().to_string(), m.error(), offset);
     return;
   }
-  const auto list = payload_names(m->payloads(), false, response);
-  l.add("payloads", list.full);
-  l.add("payload_count", uint64_t{m->payloads().size()});
-  add_payload_details(l, m->payloads(), false, response);
+  const std::string brief = add_payloads(l, m->payloads(), false, response);
   if (const IkePayload* sk = m->encrypted()) {
     l.add("encrypted_payload", ikev2_payload_name(sk->type));
     l.add("encrypted_first_payload", uint64_t{sk->next});
@@ -217,7 +214,7 @@ void decode_v2(Bytes ike, size_t offset, Layer& l) {
               " are unreadable without the IKE SA keys (RFC 7296 3.14); only their first type is visible");
   }
   if (!m->trailing().empty()) l.add("trailing_bytes", uint64_t{m->trailing().size()});
-  l.summary = head + " [" + list.brief + "]";
+  l.summary = head + " [" + brief + "]";
   l.violations = validate(*m);
 }
 
@@ -225,9 +222,7 @@ void decode_v1(Bytes ike, size_t offset, Layer& l) {
   l.protocol = "ikev1";
   auto h = decode_ike_header(ike.data(), ike.size(), "the ISAKMP header (RFC 2408 3.1, 28 bytes)");
   if (!h) {  // unreachable (ike_version needs 18 bytes, the header 28) unless truncated between them
-    l.summary = "IKEv1 truncated (" + std::to_string(ike.size()) + " of 28 header bytes)";
-    l.error = h.error();
-    l.error->offset += offset;
+    fail(l, "IKEv1 truncated (" + std::to_string(ike.size()) + " of 28 header bytes)", h.error(), offset);
     return;
   }
   add_header(l, *h, true);
@@ -240,15 +235,10 @@ void decode_v1(Bytes ike, size_t offset, Layer& l) {
                      " cookie_i=" + short_hex(h->spi_i) + " cookie_r=" + short_hex(h->spi_r) +
                      " msgid=" + hex(h->message_id, 1);
   if (!m) {
-    l.summary = head + " decode error: " + m.error().to_string();
-    l.error = m.error();
-    l.error->offset += offset;
+    fail(l, head + " decode error: " + m.error().to_string(), m.error(), offset);
     return;
   }
-  const auto list = payload_names(m->payloads(), true, false);
-  l.add("payloads", list.full);
-  l.add("payload_count", uint64_t{m->payloads().size()});
-  add_payload_details(l, m->payloads(), true, false);
+  const std::string brief = add_payloads(l, m->payloads(), true, false);
   if (m->e()) {
     l.add("encrypted_length", uint64_t{m->encrypted_body().size()});
     l.add("encrypted_note",
@@ -258,7 +248,7 @@ void decode_v1(Bytes ike, size_t offset, Layer& l) {
     l.summary = head + " [encrypted " + std::to_string(m->encrypted_body().size()) +
                 " bytes, first=" + ikev1_payload_name(h->next_payload) + "]";
   } else {
-    l.summary = head + " [" + list.brief + "]";
+    l.summary = head + " [" + brief + "]";
   }
   if (!m->trailing().empty()) l.add("trailing_bytes", uint64_t{m->trailing().size()});
   l.violations = validate(*m);

@@ -3,20 +3,16 @@
 #include "harness/wire/esp.h"
 #include "harness/wire/esp_crypto.h"
 #include "harness/wire/esp_keys.h"
+#include "harness/wire/format.h"
 #include "harness/wire/udp_encap.h"
 
-#include <cstdio>
 #include <string>
 #include <vector>
 
 namespace mipvpn::wire {
 namespace {
 
-std::string hex32(uint32_t v) {
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "0x%08x", v);
-  return buf;
-}
+std::string hex32(uint32_t v) { return detail::hex(v, 8); }
 
 DecodeError shifted(DecodeError e, size_t offset) {
   e.offset += offset;

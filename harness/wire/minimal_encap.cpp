@@ -2,6 +2,7 @@
 
 #include "harness/wire/bytes.h"
 #include "harness/wire/checksum.h"
+#include "harness/wire/format.h"
 #include "harness/wire/ipv4_fields.h"
 #include "harness/wire/malformed.h"
 
@@ -9,7 +10,6 @@
 #include <tins/rawpdu.h>
 
 #include <algorithm>
-#include <cstdio>
 #include <stdexcept>
 #include <string>
 
@@ -18,11 +18,7 @@ namespace {
 
 constexpr const char* kRfc2004 = "RFC 2004";
 
-std::string hex(unsigned v, int width) {
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "0x%0*x", width, v);
-  return buf;
-}
+using detail::hex;
 
 DecodeError shifted(DecodeError e, size_t by) {
   e.offset += by;

@@ -1,18 +1,14 @@
 #include "harness/wire/sa_classifier.h"
 
+#include "harness/wire/format.h"
 #include "harness/wire/ike_names.h"
 
 #include <charconv>
-#include <cstdio>
 
 namespace mipvpn::wire {
 namespace {
 
-std::string hex(uint64_t v) {
-  char buf[24];
-  std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
-  return buf;
-}
+std::string hex(uint64_t v) { return detail::hex(v, 1); }
 
 std::string ep(Tins::IPv4Address a, uint16_t port) {
   return a.to_string() + (port != 0 ? ":" + std::to_string(port) : "");

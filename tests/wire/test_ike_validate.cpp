@@ -5,12 +5,11 @@
 #include "harness/wire/ike_validate.h"
 #include "tests/wire/ike_builders.h"
 #include "tests/wire/ike_samples.h"
+#include "tests/wire/rfc_text.h"
 
 #include <gtest/gtest-spi.h>
 #include <gtest/gtest.h>
 
-#include <fstream>
-#include <map>
 #include <sstream>
 
 namespace mipvpn::wire {
@@ -27,40 +26,9 @@ std::string dump(const std::vector<Violation>& v) {
 
 // ---- quotes ---------------------------------------------------------------------------------------------------------
 
-std::string squeeze(const std::string& text) {
-  std::string out;
-  bool space = false;
-  for (char c : text) {
-    const bool ws = c == ' ' || c == '\t' || c == '\r' || c == '\n';
-    if (ws && !space && !out.empty()) out += ' ';
-    if (!ws) out += c;
-    space = ws;
-  }
-  while (!out.empty() && out.back() == ' ') out.pop_back();
-  return out;
-}
-
-// RFC text without page footers/headers and form feeds, white space folded.
-const std::string& rfc_text(const std::string& rfc) {
-  static std::map<std::string, std::string> cache;
-  auto it = cache.find(rfc);
-  if (it != cache.end()) return it->second;
-  std::string folded;
-#ifdef MIPVPN_SHARED_RFC_DIR
-  std::ifstream in(std::string(MIPVPN_SHARED_RFC_DIR) + "/rfc" + rfc.substr(4) + ".txt");
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.find("[Page ") != std::string::npos || line.find('\f') != std::string::npos) continue;
-    if (line.rfind(rfc + " ", 0) == 0) continue;  // running header "RFC 7296   IKEv2bis   October 2014"
-    folded += line + "\n";
-  }
-#endif
-  return cache[rfc] = squeeze(folded);
-}
-
 // Each quoted piece (between double quotes) of 12 characters or more must be in the RFC the violation names.
 void expect_quotes_verbatim(const Violation& v) {
-  const std::string& rfc = rfc_text(v.rfc);
+  const std::string& rfc = rfc::text(v.rfc);
   if (rfc.empty()) return;  // texts not available: checked where they are
   std::vector<std::string> parts;
   std::string cur;
@@ -75,7 +43,7 @@ void expect_quotes_verbatim(const Violation& v) {
   parts.push_back(cur);
   bool any = false;
   for (size_t i = 1; i < parts.size(); i += 2) {
-    const std::string piece = squeeze(parts[i]);
+    const std::string piece = rfc::squeeze(parts[i]);
     if (piece.size() < 12) continue;
     any = true;
     EXPECT_NE(rfc.find(piece), std::string::npos) << v.rfc << " " << v.section << ": not verbatim: " << piece;
@@ -507,7 +475,7 @@ TEST(ValidateIkeV1, NotifyFixedPart) {
 }
 
 TEST(ValidateIke, QuotesAreFoundInTheRfcTexts) {
-  if (rfc_text("RFC 7296").empty()) GTEST_SKIP() << "RFC texts not available (MIPVPN_SHARED_RFC_DIR)";
+  if (rfc::text("RFC 7296").empty()) GTEST_SKIP() << "RFC texts not available (MIPVPN_SHARED_RFC_DIR)";
   // The checker itself: a sentence that is not in the RFC is caught.
   ::testing::TestPartResultArray failures;
   {
@@ -516,8 +484,8 @@ TEST(ValidateIke, QuotesAreFoundInTheRfcTexts) {
     expect_quotes_verbatim(Violation{"RFC 7296", "3.1", "MUST", "\"This value MUST NOT be negative.\""});
   }
   EXPECT_EQ(failures.size(), 1);
-  EXPECT_FALSE(rfc_text("RFC 2408").empty());
-  EXPECT_FALSE(rfc_text("RFC 2409").empty());
+  EXPECT_FALSE(rfc::text("RFC 2408").empty());
+  EXPECT_FALSE(rfc::text("RFC 2409").empty());
 }
 
 }  // namespace
