@@ -179,6 +179,9 @@ void Rfc5265Node::on_physical() {
         log_.line("detection: connection status changed, user data keeps flowing (fault mn-5265-data-before-detection)");
       } else {
         detection_.connection_changed(steady_clock::now());
+        // Before any layer sees the new link: the direct layer would otherwise re-point its data plane at the new
+        // care-of address, and for that moment the i-HoA's traffic could leave in clear.
+        sync();
       }
       external_->on_link(link_);
       direct_->on_link(link_);
