@@ -6,6 +6,7 @@
 #include <string>
 
 #include "agents/common/arp_packet.h"
+#include "agents/common/packet_socket.h"
 
 namespace mipvpn::agents {
 
@@ -20,14 +21,11 @@ class ArpSocket {
  public:
   // Opens a packet socket for ETH_P_ARP bound to `interface`. Throws std::system_error naming the interface.
   explicit ArpSocket(const std::string& interface);
-  ~ArpSocket();
-  ArpSocket(const ArpSocket&) = delete;
-  ArpSocket& operator=(const ArpSocket&) = delete;
 
-  int fd() const { return fd_; }
+  int fd() const { return socket_.fd(); }
   const std::string& interface() const { return interface_; }
-  int ifindex() const { return ifindex_; }
-  const MacAddress& mac() const { return mac_; }  // the interface's own link-layer address
+  int ifindex() const { return socket_.ifindex(); }
+  const MacAddress& mac() const { return socket_.mac(); }  // the interface's own link-layer address
 
   // Sends the ARP body in a frame to `link_destination` (kBroadcastMac for a local broadcast). 0 or an errno value.
   int send(const ArpPacket& arp, const MacAddress& link_destination);
@@ -36,9 +34,7 @@ class ArpSocket {
 
  private:
   std::string interface_;
-  int fd_ = -1;
-  int ifindex_ = 0;
-  MacAddress mac_{};
+  PacketSocket socket_;
 };
 
 }  // namespace mipvpn::agents

@@ -82,6 +82,16 @@ constexpr std::array<FaultInfo, static_cast<size_t>(Fault::Count_)> kFaults{{
     {Fault::AcceptFaHaWithoutSa, Role::HomeAgent, "accept-fa-ha-without-sa",
      "a request carrying a Foreign-Home Authentication Extension from a foreign agent with which the HA shares no "
      "security association MUST be discarded; this fault processes it (RFC 5944 3.8.2.1 d)"},
+    {Fault::AcceptMissingOrBadFaHa, Role::HomeAgent, "accept-missing-or-bad-fa-ha",
+     "when the HA shares a security association with the relaying foreign agent, a request with nonzero Lifetime "
+     "MUST carry exactly one valid Foreign-Home Authentication Extension, else it is rejected (Code 132); this fault "
+     "accepts it without checking (RFC 5944 3.8.2.1 c)"},
+    {Fault::NoFaHaInReply, Role::HomeAgent, "no-fa-ha-in-reply",
+     "a reply to a foreign agent with which the HA shares a security association MUST end with a Foreign-Home "
+     "Authentication Extension; this fault leaves it out (RFC 5944 3.8.3.3 e, 3.8.1)"},
+    {Fault::FaHaOnDeregistrationReply, Role::HomeAgent, "fa-ha-on-deregistration-reply",
+     "the Foreign-Home Authentication Extension MUST NOT be applied to deregistration messages; this fault appends "
+     "it to the reply to a deregistration relayed by a foreign agent with a security association (RFC 5944 3.5.4)"},
     {Fault::NoGratuitousArpOnFirstBinding, Role::HomeAgent, "no-gratuitous-arp-on-first-binding",
      "when registering a binding for a mobile node for which the home agent previously had no binding, the home agent "
      "MUST transmit a gratuitous ARP on behalf of the mobile node; this fault sends none (RFC 5944 4.6)"},

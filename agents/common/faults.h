@@ -40,6 +40,9 @@ enum class Fault : unsigned {
   NoReplyOnAccept,
   ReplyOnExpiry,
   AcceptFaHaWithoutSa,
+  AcceptMissingOrBadFaHa,
+  NoFaHaInReply,
+  FaHaOnDeregistrationReply,
   // Home agent data plane
   NoGratuitousArpOnFirstBinding,
   NoGratuitousArpOnDeregistration,

@@ -6,6 +6,11 @@
 
 namespace mipvpn::agents {
 
+bool is_unicast(const Tins::IPv4Address& a) {
+  const uint32_t h = to_host(a);
+  return h != 0 && h != 0xffffffffu && !a.is_multicast() && (h >> 24) != 127;
+}
+
 uint32_t to_host(const Tins::IPv4Address& a) { return ntohl(static_cast<uint32_t>(a)); }
 
 Tins::IPv4Address from_host(uint32_t host_order) { return Tins::IPv4Address(htonl(host_order)); }

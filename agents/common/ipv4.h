@@ -14,6 +14,9 @@ namespace mipvpn::agents {
 uint32_t to_host(const Tins::IPv4Address& a);
 Tins::IPv4Address from_host(uint32_t host_order);
 
+// A unicast host address: not 0.0.0.0, 255.255.255.255, multicast or loopback.
+bool is_unicast(const Tins::IPv4Address& a);
+
 // Strict dotted-quad parser ("10.0.1.1"; no leading/trailing junk, no shorthand).
 std::optional<Tins::IPv4Address> parse_ipv4(std::string_view text);
 

@@ -20,52 +20,17 @@
 
 namespace mipvpn::agents {
 
-LinkIpSocket::LinkIpSocket(const std::string& interface) : interface_(interface), buffer_(65536) {
-  const std::string what = "IPv4 packet socket on " + interface;
-  ifindex_ = static_cast<int>(::if_nametoindex(interface.c_str()));
-  if (ifindex_ == 0) throw std::system_error(errno, std::generic_category(), what + ": no such interface");
-  // SOCK_DGRAM: the kernel adds and strips the Ethernet header; sll_addr carries the link-layer address.
-  fd_ = ::socket(AF_PACKET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, htons(ETH_P_IP));
-  if (fd_ < 0) throw std::system_error(errno, std::generic_category(), what);
-  auto fail = [&](const std::string& step) {
-    const int e = errno;
-    ::close(fd_);
-    fd_ = -1;
-    throw std::system_error(e, std::generic_category(), what + ": " + step);
-  };
-  sockaddr_ll sll{};
-  sll.sll_family = AF_PACKET;
-  sll.sll_protocol = htons(ETH_P_IP);
-  sll.sll_ifindex = ifindex_;
-  if (::bind(fd_, reinterpret_cast<const sockaddr*>(&sll), sizeof sll) != 0) fail("bind");
-  ifreq ifr{};
-  std::strncpy(ifr.ifr_name, interface.c_str(), IFNAMSIZ - 1);
-  if (::ioctl(fd_, SIOCGIFHWADDR, &ifr) != 0) fail("SIOCGIFHWADDR");
-  std::memcpy(mac_.data(), ifr.ifr_hwaddr.sa_data, 6);
-}
-
-LinkIpSocket::~LinkIpSocket() {
-  if (fd_ >= 0) ::close(fd_);
-}
+LinkIpSocket::LinkIpSocket(const std::string& interface)
+    : interface_(interface), socket_(interface, ETH_P_IP, "IPv4 packet socket on " + interface), buffer_(65536) {}
 
 int LinkIpSocket::send(std::span<const uint8_t> packet, const MacAddress& link_destination) {
-  sockaddr_ll to{};
-  to.sll_family = AF_PACKET;
-  to.sll_protocol = htons(ETH_P_IP);
-  to.sll_ifindex = ifindex_;
-  to.sll_halen = 6;
-  std::memcpy(to.sll_addr, link_destination.data(), 6);
-  if (::sendto(fd_, packet.data(), packet.size(), MSG_DONTWAIT | MSG_NOSIGNAL, reinterpret_cast<const sockaddr*>(&to),
-               sizeof to) < 0) {
-    return errno;
-  }
-  return 0;
+  return socket_.send(packet, link_destination);
 }
 
 std::optional<LinkFrame> LinkIpSocket::receive() {
   sockaddr_ll from{};
   socklen_t len = sizeof from;
-  const ssize_t n = ::recvfrom(fd_, buffer_.data(), buffer_.size(), MSG_DONTWAIT | MSG_TRUNC,
+  const ssize_t n = ::recvfrom(socket_.fd(), buffer_.data(), buffer_.size(), MSG_DONTWAIT | MSG_TRUNC,
                                reinterpret_cast<sockaddr*>(&from), &len);
   if (n < 0) return std::nullopt;
   LinkFrame f;
@@ -133,16 +98,16 @@ void LinkIpSocket::accept_only(uint8_t icmp_type, std::optional<uint16_t> udp_de
   p.op(BPF_RET | BPF_K, 0);
   std::vector<sock_filter>& code = p.resolve();
   sock_fprog prog{static_cast<unsigned short>(code.size()), code.data()};
-  if (::setsockopt(fd_, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof prog) != 0) {
+  if (::setsockopt(socket_.fd(), SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof prog) != 0) {
     throw std::system_error(errno, std::generic_category(), "IPv4 packet socket on " + interface_ + ": filter");
   }
-  while (::recv(fd_, buffer_.data(), buffer_.size(), MSG_DONTWAIT) >= 0) {
+  while (::recv(socket_.fd(), buffer_.data(), buffer_.size(), MSG_DONTWAIT) >= 0) {
   }
 }
 
 bool LinkIpSocket::enlarge_receive_queue(int bytes) {
-  return ::setsockopt(fd_, SOL_SOCKET, SO_RCVBUFFORCE, &bytes, sizeof bytes) == 0 ||
-         ::setsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &bytes, sizeof bytes) == 0;
+  return ::setsockopt(socket_.fd(), SOL_SOCKET, SO_RCVBUFFORCE, &bytes, sizeof bytes) == 0 ||
+         ::setsockopt(socket_.fd(), SOL_SOCKET, SO_RCVBUF, &bytes, sizeof bytes) == 0;
 }
 
 std::optional<MacAddress> link_address_without_arp(const Tins::IPv4Address& destination,

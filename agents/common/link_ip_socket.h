@@ -13,6 +13,7 @@
 #include <tins/ip_address.h>
 
 #include "agents/common/arp_packet.h"
+#include "agents/common/packet_socket.h"
 
 namespace mipvpn::agents {
 
@@ -27,14 +28,11 @@ class LinkIpSocket {
  public:
   // Opens a packet socket for ETH_P_IP bound to `interface`. Throws std::system_error naming the interface.
   explicit LinkIpSocket(const std::string& interface);
-  ~LinkIpSocket();
-  LinkIpSocket(const LinkIpSocket&) = delete;
-  LinkIpSocket& operator=(const LinkIpSocket&) = delete;
 
-  int fd() const { return fd_; }
+  int fd() const { return socket_.fd(); }
   const std::string& interface() const { return interface_; }
-  int ifindex() const { return ifindex_; }
-  const MacAddress& mac() const { return mac_; }
+  int ifindex() const { return socket_.ifindex(); }
+  const MacAddress& mac() const { return socket_.mac(); }
 
   // Sends the IPv4 packet in a frame to `link_destination` (kBroadcastMac for a local broadcast). 0 or an errno value.
   int send(std::span<const uint8_t> packet, const MacAddress& link_destination);
@@ -52,9 +50,7 @@ class LinkIpSocket {
 
  private:
   std::string interface_;
-  int fd_ = -1;
-  int ifindex_ = 0;
-  MacAddress mac_{};
+  PacketSocket socket_;
   std::vector<uint8_t> buffer_;
 };
 

@@ -15,11 +15,6 @@ using wire::AgentAdvertisement;
 
 constexpr uint16_t kMaxIcmpLifetime = 9000;  // RFC 1256 AdvertisementLifetime upper bound
 
-bool is_unicast(const Tins::IPv4Address& a) {
-  const uint32_t h = to_host(a);
-  return h != 0 && h != 0xffffffffu && !a.is_multicast() && (h >> 24) != 127;
-}
-
 Interface parse_interface(const JsonObject& o) {
   o.reject_unknown({"name", "address"});
   Interface itf;
@@ -39,17 +34,6 @@ Interface parse_interface(const JsonObject& o) {
   itf.address = *address;
   itf.prefix_length = prefix->length;
   return itf;
-}
-
-SecurityAssociation parse_sa(const JsonObject& o) {
-  SecurityAssociation sa;
-  sa.spi = static_cast<uint32_t>(o.unsigned_integer("spi", 256, 0xffffffffu));  // 0-255 reserved (RFC 5944 1.6)
-  sa.key = o.hex("key");
-  if (o.has("algorithm")) sa.algorithm = o.string("algorithm");
-  if (sa.algorithm != "hmac-md5") {
-    o.fail("algorithm", "expected \"hmac-md5\" (the only algorithm implemented), got \"" + sa.algorithm + "\"");
-  }
-  return sa;
 }
 
 // Errors about the element `index` of the array member `key` (JsonObject::fail would escape the '/').
@@ -302,7 +286,7 @@ FaConfig parse_fa_config(const nlohmann::json& doc, const std::string& file) {
     if (sas.has("mobile_nodes")) {
       for (const JsonObject& o : sas.objects("mobile_nodes")) {
         o.reject_unknown({"home_address", "spi", "key", "algorithm"});
-        MobileNodeSa m{o.ipv4("home_address"), parse_sa(o)};
+        MobileNodeSa m{o.ipv4("home_address"), parse_security_association(o)};
         if (!is_unicast(m.home_address)) {
           o.fail("home_address", "expected a unicast home address, got \"" + m.home_address.to_string() + "\"");
         }
@@ -316,7 +300,7 @@ FaConfig parse_fa_config(const nlohmann::json& doc, const std::string& file) {
     if (sas.has("home_agents")) {
       for (const JsonObject& o : sas.objects("home_agents")) {
         o.reject_unknown({"address", "spi", "key", "algorithm"});
-        HomeAgentSa h{o.ipv4("address"), parse_sa(o)};
+        HomeAgentSa h{o.ipv4("address"), parse_security_association(o)};
         if (!is_unicast(h.address)) o.fail("address", "expected a unicast home agent address");
         if (cfg.home_agent_sa(h.address)) {
           o.fail("address", "expected one FA-HA security association per home agent; " + h.address.to_string() +

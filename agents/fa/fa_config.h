@@ -10,15 +10,12 @@
 #include <tins/ip_address.h>
 
 #include "agents/common/ipv4.h"
+#include "agents/common/security_association.h"
 
 namespace mipvpn::agents::fa {
 
-// A mobility security association (RFC 5944 1.6, 3.5.1); HMAC-MD5 is the only algorithm implemented.
-struct SecurityAssociation {
-  uint32_t spi = 0;
-  std::vector<uint8_t> key;
-  std::string algorithm = "hmac-md5";
-};
+// A mobility security association (agents/common/security_association.h).
+using SecurityAssociation = agents::SecurityAssociation;
 
 // MN-FA: keyed by the mobile node's home address (the FA knows a mobile node by it, 3.7.1).
 struct MobileNodeSa {

@@ -30,11 +30,6 @@ std::string code_text(uint8_t code) {
   return std::to_string(code) + " (" + std::string(wire::reply_code_name(code)) + ")";
 }
 
-bool is_unicast(const Tins::IPv4Address& a) {
-  const uint32_t h = to_host(a);
-  return h != 0 && h != 0xffffffffu && !a.is_multicast() && (h >> 24) != 127;
-}
-
 // Extensions the foreign agent recognizes in registration messages (RFC 5944 1.8): RFC 5944's and the companion
 // RFCs' (RFC 3024 3.3, RFC 3519 3.1-3.2, RFC 2794, RFC 5265 3.4), so that e.g. a UDP Tunnel Reply (type 44) in a
 // reply is relayed rather than treated as an unknown type below 128.

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "agents/common/config_reader.h"
+#include "agents/common/security_association.h"
 
 namespace mipvpn::agents::ha {
 
@@ -22,11 +23,26 @@ bool HaConfig::offers(EncapsulationType t) const {
   return false;
 }
 
+bool HaConfig::shares_sa_with_foreign_agent(const Tins::IPv4Address& fa_address) const {
+  for (const ForeignAgentSa& sa : foreign_agents) {
+    if (sa.address == fa_address) return true;
+  }
+  return false;
+}
+
+const ForeignAgentSa* HaConfig::foreign_agent_sa(const Tins::IPv4Address& fa_address, uint32_t spi) const {
+  for (const ForeignAgentSa& sa : foreign_agents) {
+    if (sa.address == fa_address && sa.spi == spi) return &sa;
+  }
+  return nullptr;
+}
+
 HaConfig parse_ha_config(const nlohmann::json& doc, const std::string& file) {
   const JsonObject root(doc, "", file);
   root.reject_unknown({"role", "address", "home_network", "max_lifetime", "simultaneous_bindings", "replay",
                        "replay_tolerance_s", "control_socket", "mobile_nodes", "data_plane", "home_interface",
-                       "encapsulations", "udp_tunnelling", "reverse_tunnel_check", "trusted_networks"});
+                       "encapsulations", "udp_tunnelling", "reverse_tunnel_check", "trusted_networks",
+                       "foreign_agents"});
   HaConfig cfg;
   const std::string role = root.string("role");
   if (role != "ha") root.fail("role", "expected \"ha\" (the role given by --role ha), got \"" + role + "\"");
@@ -145,17 +161,37 @@ HaConfig parse_ha_config(const nlohmann::json& doc, const std::string& file) {
     if (hoa == 0 || hoa == 0xffffffffu || sa.home_address.is_multicast()) {
       mn.fail("home_address", "expected a unicast home address, got \"" + sa.home_address.to_string() + "\"");
     }
-    sa.spi = static_cast<uint32_t>(mn.unsigned_integer("spi", 256, 0xffffffffu));  // 0-255 reserved (RFC 5944 1.6)
-    sa.key = mn.hex("key");
-    if (mn.has("algorithm")) sa.algorithm = mn.string("algorithm");
-    if (sa.algorithm != "hmac-md5") {
-      mn.fail("algorithm", "expected \"hmac-md5\" (the only algorithm implemented), got \"" + sa.algorithm + "\"");
-    }
+    SecurityAssociation common = parse_security_association(mn);
+    sa.spi = common.spi;
+    sa.key = std::move(common.key);
+    sa.algorithm = std::move(common.algorithm);
     if (!seen.insert({hoa, sa.spi}).second) {
       mn.fail("spi", "expected a (home_address, spi) pair not listed before; " + sa.home_address.to_string() +
                          " with SPI " + std::to_string(sa.spi) + " is a duplicate");
     }
     cfg.mobile_nodes.push_back(std::move(sa));
+  }
+  if (root.has("foreign_agents")) {
+    std::set<std::pair<uint32_t, uint32_t>> fa_seen;
+    for (const JsonObject& fa : root.objects("foreign_agents")) {
+      fa.reject_unknown({"address", "spi", "key", "algorithm"});
+      ForeignAgentSa sa;
+      sa.address = fa.ipv4("address");
+      const uint32_t a = to_host(sa.address);
+      if (a == 0 || a == 0xffffffffu || sa.address.is_multicast()) {
+        fa.fail("address", "expected the foreign agent's unicast care-of address, got \"" + sa.address.to_string() +
+                               "\"");
+      }
+      SecurityAssociation common = parse_security_association(fa);
+      sa.spi = common.spi;
+      sa.key = std::move(common.key);
+      sa.algorithm = std::move(common.algorithm);
+      if (!fa_seen.insert({a, sa.spi}).second) {
+        fa.fail("spi", "expected an (address, spi) pair not listed before; " + sa.address.to_string() + " with SPI " +
+                           std::to_string(sa.spi) + " is a duplicate");
+      }
+      cfg.foreign_agents.push_back(std::move(sa));
+    }
   }
   return cfg;
 }

@@ -22,6 +22,16 @@ struct MobileNodeSa {
   std::string algorithm = "hmac-md5";
 };
 
+// A mobility security association with a foreign agent (RFC 5944 3.5.4, 3.8.1), keyed by the address the foreign
+// agent relays from: RFC 5944 3.7.2.2 sets the relayed request's IP Source Address to "the care-of address offered by
+// the foreign agent for the mobile node", so that is `address`.
+struct ForeignAgentSa {
+  Tins::IPv4Address address;
+  uint32_t spi = 0;
+  std::vector<uint8_t> key;
+  std::string algorithm = "hmac-md5";
+};
+
 // The user-space tunnel device that holds the routes of bound home addresses (docs/machine.md: no kernel tunnels).
 struct DataPlaneConfig {
   std::string tunnel_device = "mipha0";
@@ -45,6 +55,7 @@ struct HaConfig {
   double replay_tolerance_s = 7.0;           // RFC 5944 5.7.1 default
   std::optional<std::string> control_socket; // unix stream socket path
   std::vector<MobileNodeSa> mobile_nodes;
+  std::vector<ForeignAgentSa> foreign_agents;  // FA-HA security associations (none by default)
   // The data plane runs only when `data_plane` is configured (registration-only otherwise, as the conformance
   // harness's registration tests need).
   std::optional<DataPlaneConfig> data_plane;
@@ -57,6 +68,10 @@ struct HaConfig {
   std::optional<std::vector<Ipv4Prefix>> trusted_networks;
 
   bool offers(EncapsulationType t) const;
+  // Shares at least one security association with the foreign agent at `address`.
+  bool shares_sa_with_foreign_agent(const Tins::IPv4Address& fa_address) const;
+  // The security association with the foreign agent at `address` that has `spi`, if any.
+  const ForeignAgentSa* foreign_agent_sa(const Tins::IPv4Address& fa_address, uint32_t spi) const;
 
   bool is_internal_home_agent() const { return trusted_networks.has_value(); }
   // In one of the trusted subnets (RFC 5265 4.3); false for every address when this is not an i-HA.

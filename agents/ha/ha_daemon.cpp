@@ -35,7 +35,8 @@ void send_reply(PktinfoUdpSocket& sock, Logger& log, const OutgoingReply& r, std
   const std::string what = "RRP code=" + std::to_string(r.code) + " (" + std::string(wire::reply_code_name(r.code)) +
                            ") lifetime=" + std::to_string(r.lifetime) + " HA=" + r.home_agent.to_string() +
                            " id=" + hex64(r.identification) + " len=" + std::to_string(r.payload.size()) +
-                           (r.trusted_networks_configured ? " TNC" : "");
+                           (r.trusted_networks_configured ? " TNC" : "") +
+                           (r.foreign_home_spi ? " FA-HA spi=" + std::to_string(*r.foreign_home_spi) : "");
   if (static_cast<uint32_t>(r.destination.address) == 0) {
     log.line("tx-skipped " + route + " " + what + ": the request's source address is 0.0.0.0");
     return;

@@ -150,6 +150,36 @@ OutgoingReply HomeAgent::build_reply(const ReplySpec& spec, const Endpoint& sour
 
 Outcome HomeAgent::process(std::span<const uint8_t> payload, const Endpoint& source, const Endpoint& destination,
                            const Now& now) {
+  const ForeignAgentSa* fa_sa = nullptr;
+  Outcome out = process_request(payload, source, destination, now, fa_sa);
+  if (out.reply && !config_.foreign_agents.empty()) authenticate_to_foreign_agent(*out.reply, source, fa_sa);
+  return out;
+}
+
+void HomeAgent::authenticate_to_foreign_agent(OutgoingReply& reply, const Endpoint& source,
+                                              const ForeignAgentSa* fa_sa) const {
+  // The reply goes back to the request's IP source address (3.8.3.1), the foreign agent's care-of address (3.7.2.2).
+  if (!config_.shares_sa_with_foreign_agent(source.address)) return;
+  // RFC 5944 3.5.4: "The Foreign-Home Authentication extension MUST NOT be applied to deregistration messages."
+  if (reply.lifetime == 0 && !faults_.has(Fault::FaHaOnDeregistrationReply)) return;
+  // RFC 5944 3.8.3.3: "item (e) MUST be included when the home agent and the foreign agent share a Mobility Security
+  // Association", last, after the Mobile-Home Authentication Extension (c) and any FA-only extensions (d).
+  if (faults_.has(Fault::NoFaHaInReply)) return;
+  if (fa_sa == nullptr) {  // the request had no valid FA-HA (a denial): the first SA configured for this agent
+    for (const ForeignAgentSa& sa : config_.foreign_agents) {
+      if (sa.address == source.address) {
+        fa_sa = &sa;
+        break;
+      }
+    }
+  }
+  wire::encode_extension(wire::make_authentication(reply.payload, wire::FaHaAuth, fa_sa->spi, fa_sa->key),
+                         reply.payload);
+  reply.foreign_home_spi = fa_sa->spi;
+}
+
+Outcome HomeAgent::process_request(std::span<const uint8_t> payload, const Endpoint& source,
+                                   const Endpoint& destination, const Now& now, const ForeignAgentSa*& fa_sa) {
   Outcome out;
   auto discard = [&](std::string why) {
     out.verdict = Verdict::Discarded;
@@ -192,7 +222,7 @@ Outcome HomeAgent::process(std::span<const uint8_t> payload, const Endpoint& sou
   bool skippable_unknown = false;
   const wire::Extension* mn_ha = nullptr;
   size_t mn_ha_count = 0;
-  bool fa_ha = false;
+  std::vector<const wire::Extension*> fa_ha;
   UdpTunnelRequestAt udp_request;  // RFC 3519 3.1
   for (const wire::Extension& e : req.extensions()) {
     if (e.type == wire::UdpTunnelRequest && udp_request.extension == nullptr) {
@@ -214,7 +244,7 @@ Outcome HomeAgent::process(std::span<const uint8_t> payload, const Endpoint& sou
       if (mn_ha == nullptr) mn_ha = &e;
       ++mn_ha_count;
     }
-    if (e.type == wire::FaHaAuth) fa_ha = true;
+    if (e.type == wire::FaHaAuth) fa_ha.push_back(&e);
   }
 
   // Authentication (RFC 5944 3.8.2.1 a).
@@ -268,11 +298,14 @@ Outcome HomeAgent::process(std::span<const uint8_t> payload, const Endpoint& sou
                 id);
   }
 
-  // Foreign-Home Authentication Extension without a security association with any foreign agent: the request is
+  // The relaying foreign agent is named by the request's IP source address: RFC 5944 3.7.2.2 has the foreign agent
+  // set it to "The care-of address offered by the foreign agent for the mobile node sending the Registration Request".
+  const bool shares_fa_sa = config_.shares_sa_with_foreign_agent(source.address);
+  // Foreign-Home Authentication Extension without a security association with that foreign agent: the request is
   // discarded (3.8.2.1 d), which takes precedence over every denial below, since a discarded request gets no reply.
-  if (fa_ha && !faults_.has(Fault::AcceptFaHaWithoutSa)) {
-    return discard("Foreign-Home Authentication Extension but no security association with a foreign agent "
-                   "(discard, RFC 5944 3.8.2.1 d)");
+  if (!fa_ha.empty() && !shares_fa_sa && !faults_.has(Fault::AcceptFaHaWithoutSa)) {
+    return discard("Foreign-Home Authentication Extension but no security association with foreign agent " +
+                   source.address.to_string() + " (discard, RFC 5944 3.8.2.1 d)");
   }
 
   // Sent to a broadcast or multicast address (RFC 5944 3.8.2.1).
@@ -316,6 +349,34 @@ Outcome HomeAgent::process(std::span<const uint8_t> payload, const Endpoint& sou
                                      std::to_string(config_.replay_tolerance_s) + " s"
                                : "Identification " + hex64(id) + " not greater than last accepted " + hex64(*last);
       return deny(wire::kHaIdentificationMismatch, why + " (RFC 5944 5.7.1)", ha_field, reply_id);
+    }
+  }
+
+  // RFC 5944 3.8.2.1 c: "If the home agent shares a Mobility Security Association with the foreign agent, and this is
+  // a Registration Request (has non-zero Lifetime), the home agent MUST check for the presence of a valid
+  // Foreign-Home Authentication Extension. Exactly one [...] If no Foreign-Home Authentication Extension is found, or
+  // if more than one [...] is found, or if the Authenticator is invalid, the home agent MUST reject the mobile node's
+  // registration and SHOULD send a Registration Reply to the mobile node with Code 132." Checked after b (the
+  // Identification), as the RFC orders them; a deregistration is not checked (3.8.1: "MAY skip").
+  if (shares_fa_sa && requested != 0 && !faults_.has(Fault::AcceptMissingOrBadFaHa)) {
+    std::string problem;
+    if (fa_ha.size() != 1) {
+      problem = std::to_string(fa_ha.size()) + " Foreign-Home Authentication Extensions (exactly one)";
+    } else if (auto fa_auth = wire::AuthExtension::from(*fa_ha.front()); !fa_auth) {
+      problem = "Foreign-Home Authentication Extension unusable: " + fa_auth.error().to_string();
+    } else if (const ForeignAgentSa* candidate = config_.foreign_agent_sa(source.address, fa_auth->spi);
+               candidate == nullptr) {
+      problem = "no security association with foreign agent " + source.address.to_string() + " for SPI " +
+                std::to_string(fa_auth->spi);
+    } else if (!wire::verify_authentication(payload, *fa_ha.front(), candidate->key)) {
+      problem = "Foreign-Home Authenticator invalid (SPI " + std::to_string(fa_auth->spi) + ")";
+    } else {
+      fa_sa = candidate;
+    }
+    if (!problem.empty()) {
+      return deny(wire::kHaForeignAgentFailedAuth, problem + " from foreign agent " + source.address.to_string() +
+                                                       ": security exception (RFC 5944 3.8.2.1 c)",
+                  ha_field, id);
     }
   }
 

@@ -46,6 +46,7 @@ struct OutgoingReply {
   uint64_t identification = 0;
   Tins::IPv4Address home_agent;
   bool trusted_networks_configured = false;  // carries the RFC 5265 TNC extension (i-HA, trusted source)
+  std::optional<uint32_t> foreign_home_spi;  // ends with a Foreign-Home Authentication Extension with this SPI
 };
 
 enum class Verdict {
@@ -179,6 +180,13 @@ class HomeAgent {
     std::vector<wire::Extension> reply_extensions;  // the UDP Tunnel Reply
     std::string text;                              // for the log line
   };
+  // process() without the Foreign-Home Authentication Extension of the reply; sets `fa_sa` to the foreign agent's
+  // security association whose SPI the request's valid FA-HA used, if any.
+  Outcome process_request(std::span<const uint8_t> payload, const Endpoint& source, const Endpoint& destination,
+                          const Now& now, const ForeignAgentSa*& fa_sa);
+  // RFC 5944 3.8.3.3 e: appends the Foreign-Home Authentication Extension to a reply to a foreign agent with which the
+  // HA shares a security association (not to a deregistration's reply, 3.5.4).
+  void authenticate_to_foreign_agent(OutgoingReply& reply, const Endpoint& source, const ForeignAgentSa* fa_sa) const;
   TunnelSetup set_up_tunnel(const wire::RegistrationRequest& req, const UdpTunnelRequestAt& udp_request,
                             const Endpoint& source) const;
   OutgoingReply build_reply(const ReplySpec& spec, const Endpoint& source, const Endpoint& destination,

@@ -8,28 +8,12 @@
 namespace mipvpn::agents::mn {
 namespace {
 
-bool unicast(const Tins::IPv4Address& a) {
-  const uint32_t h = to_host(a);
-  return h != 0 && h != 0xffffffffu && !a.is_multicast() && (h >> 24) != 127;
-}
-
 std::string interface_name(const JsonObject& o, std::string_view key) {
   std::string name = o.string(key);
   if (name.empty() || name.size() > 15 || name.find('/') != std::string::npos) {
     o.fail(key, "expected an interface name of 1 to 15 bytes without '/', got \"" + name + "\"");
   }
   return name;
-}
-
-SecurityAssociation parse_sa(const JsonObject& o) {
-  SecurityAssociation sa;
-  sa.spi = static_cast<uint32_t>(o.unsigned_integer("spi", 256, 0xffffffffu));  // 0-255 reserved (RFC 5944 1.6)
-  sa.key = o.hex("key");
-  if (o.has("algorithm")) sa.algorithm = o.string("algorithm");
-  if (sa.algorithm != "hmac-md5") {
-    o.fail("algorithm", "expected \"hmac-md5\" (the only algorithm implemented), got \"" + sa.algorithm + "\"");
-  }
-  return sa;
 }
 
 }  // namespace
@@ -58,20 +42,20 @@ void parse_registration_fields(const JsonObject& root, MnConfig& cfg) {
     root.fail("home_network", "expected a prefix length from 1 to 30, got \"" + cfg.home_network.to_string() + "\"");
   }
   cfg.home_address = root.ipv4("home_address");
-  if (!unicast(cfg.home_address) || !cfg.home_network.contains(cfg.home_address) ||
+  if (!is_unicast(cfg.home_address) || !cfg.home_network.contains(cfg.home_address) ||
       cfg.home_address == cfg.home_network.network || cfg.home_address == cfg.home_network.broadcast()) {
     root.fail("home_address", "expected a unicast host address inside home_network " + cfg.home_network.to_string() +
                                   ", got \"" + cfg.home_address.to_string() + "\"");
   }
   cfg.home_agent = root.ipv4("home_agent");
-  if (!unicast(cfg.home_agent) || cfg.home_agent == cfg.home_address) {
+  if (!is_unicast(cfg.home_agent) || cfg.home_agent == cfg.home_address) {
     root.fail("home_agent", "expected the home agent's unicast address (not the home address), got \"" +
                                 cfg.home_agent.to_string() + "\"");
   }
   {
     const JsonObject sa = root.object("sa");
     sa.reject_unknown({"spi", "key", "algorithm"});
-    cfg.sa = parse_sa(sa);
+    cfg.sa = parse_security_association(sa);
   }
   if (root.has("mode")) {
     const std::string m = root.string("mode");
@@ -90,7 +74,7 @@ void parse_registration_fields(const JsonObject& root, MnConfig& cfg) {
       root.fail("colocated_address", "expected only with mode \"colocated\" or \"auto\" (mode is \"fa\")");
     }
     const Tins::IPv4Address a = root.ipv4("colocated_address");
-    if (!unicast(a) || cfg.home_network.contains(a)) {
+    if (!is_unicast(a) || cfg.home_network.contains(a)) {
       root.fail("colocated_address", "expected a unicast address outside home_network, got \"" + a.to_string() + "\"");
     }
     cfg.colocated_address = a;
@@ -140,11 +124,11 @@ MnConfig parse_mn_config(const nlohmann::json& doc, const std::string& file) {
       fa.reject_unknown({"address", "spi", "key", "algorithm"});
       ForeignAgentSa f;
       f.address = fa.ipv4("address");
-      if (!unicast(f.address)) fa.fail("address", "expected a unicast foreign agent address");
+      if (!is_unicast(f.address)) fa.fail("address", "expected a unicast foreign agent address");
       if (!seen.insert(to_host(f.address)).second) {
         fa.fail("address", "expected each foreign agent once; " + f.address.to_string() + " is a duplicate");
       }
-      f.sa = parse_sa(fa);
+      f.sa = parse_security_association(fa);
       cfg.foreign_agents.push_back(std::move(f));
     }
   }

@@ -11,6 +11,7 @@
 #include <tins/ip_address.h>
 
 #include "agents/common/ipv4.h"
+#include "agents/common/security_association.h"
 
 namespace mipvpn::agents {
 class JsonObject;
@@ -28,12 +29,8 @@ enum class CareOfMode {
 };
 std::string_view care_of_mode_name(CareOfMode);
 
-// A mobility security association (RFC 5944 1.6, 3.5.1): SPI >= 256, HMAC-MD5 key.
-struct SecurityAssociation {
-  uint32_t spi = 0;
-  std::vector<uint8_t> key;
-  std::string algorithm = "hmac-md5";
-};
+// A mobility security association (agents/common/security_association.h).
+using SecurityAssociation = agents::SecurityAssociation;
 
 // An MN-FA security association with one foreign agent (RFC 5944 3.5.3), keyed by the agent's address.
 struct ForeignAgentSa {

@@ -33,11 +33,12 @@
 #include "harness/wire/ntp.h"
 #include "harness/wire/registration_reply.h"
 #include "harness/wire/registration_request.h"
-#include "tests/agents/netns_fixture.h"
+#include "tests/agents/mipd_lab.h"
 
 namespace mipvpn::agents::fa::test {
 
 using namespace std::chrono_literals;
+using agents::test::control_query;
 using agents::test::poll_until;
 namespace wire = mipvpn::wire;
 
@@ -58,31 +59,6 @@ inline uint64_t fresh_id() {
   uint64_t id = wire::ntp_from_unix(ns / 1000000000, static_cast<uint32_t>(ns % 1000000000));
   if (id <= last) id = last + 1;
   return last = id;
-}
-
-inline std::optional<std::string> control_query(const std::string& path, const std::string& line) {
-  const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return std::nullopt;
-  sockaddr_un sun{};
-  sun.sun_family = AF_UNIX;
-  std::snprintf(sun.sun_path, sizeof sun.sun_path, "%s", path.c_str());
-  timeval tv{3, 0};
-  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-  std::string out;
-  const std::string req = line + "\n";
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&sun), sizeof sun) == 0 &&
-      ::send(fd, req.data(), req.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(req.size())) {
-    char buf[8192];
-    while (out.find('\n') == std::string::npos) {
-      const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
-      if (n <= 0) break;
-      out.append(buf, static_cast<size_t>(n));
-    }
-  }
-  ::close(fd);
-  if (out.empty() || out.back() != '\n') return std::nullopt;
-  out.pop_back();
-  return out;
 }
 
 // Views of a captured Ethernet frame.

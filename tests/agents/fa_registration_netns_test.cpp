@@ -1,7 +1,7 @@
 // Registration through the reference foreign agent, end to end (root only): the relay to the reference home agent
 // (byte-identical through MN-HA, from the care-of address), the reply relayed to the mobile node by its link-layer
 // address, the visitor list, denials with their codes and addresses, the one-per-second limit, timeouts, ICMP
-// errors, FA-HA with a test-side home agent, and relay faults visibly breaking their rules.
+// errors, FA-HA with a test-side home agent and with the reference home agent, and relay faults visibly breaking their rules.
 #include <random>
 #include <set>
 
@@ -386,6 +386,108 @@ TEST_F(FaRegistration, ForeignHomeAuthenticationWithATestSideHomeAgent) {
   got = relay(dereg);
   ASSERT_TRUE(got);
   EXPECT_EQ(got->data, dereg.bytes());
+}
+
+// FA-HA between the reference agents (RFC 5944 3.7.2.2, 3.8.2.1 c, 3.8.3.3 e): the FA configured with the HA's SA, the
+// HA with the FA's (keyed by the FA's care-of address 10.0.2.1, the relayed request's IP source). Accepted with FA-HA
+// on the wire in both directions; a wrong key or an HA fault gives the expected denial.
+TEST_F(FaRegistration, ForeignHomeAuthenticationBetweenTheReferenceAgents) {
+  nlohmann::json fa_patch;
+  fa_patch["security_associations"]["home_agents"] =
+      nlohmann::json::array({{{"address", "10.0.1.1"}, {"spi", kFaHaSpi}, {"key", "faa55aaf"}}});
+  start_fa(fa_patch);
+  auto ha_with = [&](const std::string& key, const std::vector<std::string>& faults) {
+    if (ha_mipd_.started() && ha_mipd_.running()) ha_mipd_.stop(2000ms);
+    nlohmann::json p;
+    p["foreign_agents"] = nlohmann::json::array({{{"address", "10.0.2.1"}, {"spi", kFaHaSpi}, {"key", key}}});
+    start_ha(false, faults, p);
+  };
+  // One registration of `hoa`: the relayed request and the HA's reply on the upstream link, the MN's reply.
+  struct Exchange {
+    std::optional<wire::RegistrationRequest> relayed;
+    std::vector<uint8_t> relayed_bytes;
+    std::optional<RegistrationReply> ha_reply;
+    std::vector<uint8_t> ha_reply_bytes;
+    std::optional<RegistrationReply> mn_reply;
+  };
+  auto registration = [&](int hoa) {
+    Exchange e;
+    auto s = mn_socket(home_address(hoa));
+    MnRequest q;
+    q.home_address = home_address(hoa);
+    const uint64_t from = upstream_->frame_count();
+    auto d = exchange(*s, q, 4000ms);
+    if (d) e.mn_reply = decode_reply(d->data);
+    if (auto f = relayed(q, from)) {
+      e.relayed_bytes = std::get<2>(*FrameView{*f}.udp());
+      e.relayed = wire::RegistrationRequest::decode(e.relayed_bytes).value();
+    }
+    auto r = next(*upstream_, from, [&](const FrameView& v) {
+      auto h = v.header();
+      auto u = v.udp();
+      if (!h || !u || h->source != kHa || std::get<0>(*u) != 434 || std::get<2>(*u).empty()) return false;
+      auto rep = decode_reply(std::get<2>(*u));
+      return rep && rep->identification() == q.identification;
+    });
+    if (r) {
+      e.ha_reply_bytes = std::get<2>(*FrameView{*r}.udp());
+      e.ha_reply = decode_reply(e.ha_reply_bytes);
+    }
+    return e;
+  };
+  // The last extension of `bytes` is an FA-HA valid under `key` with the shared SPI.
+  auto fa_ha_last_valid = [](const std::vector<wire::Extension>& exts, const std::vector<uint8_t>& bytes,
+                             const std::vector<uint8_t>& key) {
+    if (exts.empty() || exts.back().type != wire::FaHaAuth) return false;
+    auto a = wire::AuthExtension::from(exts.back());
+    return a && a->spi == kFaHaSpi && wire::verify_authentication(bytes, exts.back(), key);
+  };
+  auto count = [](const std::vector<wire::Extension>& exts, uint8_t type) {
+    return std::count_if(exts.begin(), exts.end(), [&](const wire::Extension& x) { return x.type == type; });
+  };
+
+  // Both configured with the same key: accepted, FA-HA both ways, the MN's reply without it (3.7.3.2 strips it).
+  ha_with("faa55aaf", {});
+  auto ok = registration(1);
+  ASSERT_TRUE(ok.relayed && ok.ha_reply && ok.mn_reply) << log_text("fa") << log_text("ha");
+  EXPECT_TRUE(fa_ha_last_valid(ok.relayed->extensions(), ok.relayed_bytes, kFaHaKey)) << "FA -> HA";
+  EXPECT_TRUE(wire::reply_code_accepted(ok.ha_reply->code())) << log_text("ha");
+  EXPECT_TRUE(fa_ha_last_valid(ok.ha_reply->extensions(), ok.ha_reply_bytes, kFaHaKey)) << "HA -> FA";
+  EXPECT_EQ(count(ok.ha_reply->extensions(), wire::MnHaAuth), 1);
+  EXPECT_TRUE(wire::reply_code_accepted(ok.mn_reply->code()));
+  EXPECT_EQ(count(ok.mn_reply->extensions(), wire::FaHaAuth), 0);
+  EXPECT_NE(log_text("ha").find("FA-HA spi=500"), std::string::npos) << log_text("ha");
+
+  // The HA holds another key: it denies 132 (3.8.2.1 c); its FA-HA, under its own key, fails at the FA, which
+  // discards the reply and tells the mobile node 68 (3.7.3.1).
+  ha_with("0badc0de", {});
+  auto bad = registration(2);
+  ASSERT_TRUE(bad.ha_reply && bad.mn_reply) << log_text("fa") << log_text("ha");
+  EXPECT_EQ(bad.ha_reply->code(), wire::kHaForeignAgentFailedAuth) << log_text("ha");
+  EXPECT_EQ(bad.mn_reply->code(), wire::kFaHomeAgentFailedAuth);
+
+  // Fault no-fa-ha-in-reply: the HA accepts but sends no FA-HA; the FA cannot trust the reply: 68.
+  ha_with("faa55aaf", {"no-fa-ha-in-reply"});
+  auto unsigned_reply = registration(3);
+  ASSERT_TRUE(unsigned_reply.ha_reply && unsigned_reply.mn_reply) << log_text("ha");
+  EXPECT_EQ(count(unsigned_reply.ha_reply->extensions(), wire::FaHaAuth), 0);
+  EXPECT_EQ(unsigned_reply.mn_reply->code(), wire::kFaHomeAgentFailedAuth);
+
+  // An FA that appends no FA-HA (its fault): the reference HA denies 132, with the fault accept-missing-or-bad-fa-ha
+  // it accepts.
+  fa_mipd_.stop(2000ms);
+  start_fa(fa_patch, {"fa-no-fa-ha-with-sa"});
+  ha_with("faa55aaf", {});
+  auto missing = registration(4);
+  ASSERT_TRUE(missing.relayed && missing.ha_reply && missing.mn_reply) << log_text("fa") << log_text("ha");
+  EXPECT_EQ(count(missing.relayed->extensions(), wire::FaHaAuth), 0);
+  EXPECT_EQ(missing.ha_reply->code(), wire::kHaForeignAgentFailedAuth);
+  EXPECT_TRUE(fa_ha_last_valid(missing.ha_reply->extensions(), missing.ha_reply_bytes, kFaHaKey));
+  EXPECT_EQ(missing.mn_reply->code(), wire::kHaForeignAgentFailedAuth) << "relayed to the mobile node";
+  ha_with("faa55aaf", {"accept-missing-or-bad-fa-ha"});
+  auto faulty = registration(5);
+  ASSERT_TRUE(faulty.ha_reply) << log_text("ha");
+  EXPECT_TRUE(wire::reply_code_accepted(faulty.ha_reply->code())) << "the fault accepts without FA-HA";
 }
 
 // Relay faults shown on the wire against the reference home agent: the check holds for the reference and fails

@@ -22,6 +22,8 @@ const std::set<std::string> kTested = {
     "extension-after-auth", "bad-reply-authenticator", "reply-wrong-source-address", "reply-to-port-434",
     "accept-unknown-mandatory-extension", "reject-skippable-extension", "no-simultaneous-bindings-code",
     "no-reply-on-accept", "reply-on-expiry", "accept-fa-ha-without-sa",
+    // FA-HA: foreign_home_auth_test.cpp (ForeignHomeAuth.Fault*) and fa_registration_netns_test.cpp
+    "accept-missing-or-bad-fa-ha", "no-fa-ha-in-reply", "fa-ha-on-deregistration-reply",
     // data plane: home_agent_data_plane_test.cpp (FaultsBreakTheirDataPlaneRule) and ha_data_plane_netns_test.cpp
     "no-gratuitous-arp-on-first-binding", "no-gratuitous-arp-on-deregistration", "proxy-arp-after-deregistration",
     "reverse-tunnel-check-off", "tunnel-to-wrong-address", "single-copy-for-simultaneous-bindings",

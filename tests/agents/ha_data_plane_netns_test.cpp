@@ -34,12 +34,13 @@
 #include "harness/wire/registration_reply.h"
 #include "harness/wire/registration_request.h"
 #include "harness/wire/tunnel_data.h"
-#include "tests/agents/netns_fixture.h"
+#include "tests/agents/mipd_lab.h"
 
 namespace mipvpn::agents {
 namespace {
 
 using namespace std::chrono_literals;
+using test::control_query;
 using test::poll_until;
 namespace wire = mipvpn::wire;
 
@@ -96,31 +97,6 @@ std::vector<uint8_t> udp_packet(const Tins::IPv4Address& src, const Tins::IPv4Ad
   u[4] = static_cast<uint8_t>(u.size() >> 8);
   u[5] = static_cast<uint8_t>(u.size());
   return build_ipv4_packet(src, dst, kProtoUdp, u);  // UDP checksum 0: none (RFC 768)
-}
-
-std::optional<std::string> control_query(const std::string& path, const std::string& line) {
-  const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return std::nullopt;
-  sockaddr_un sun{};
-  sun.sun_family = AF_UNIX;
-  std::snprintf(sun.sun_path, sizeof sun.sun_path, "%s", path.c_str());
-  timeval tv{3, 0};
-  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-  std::string out;
-  const std::string req = line + "\n";
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&sun), sizeof sun) == 0 &&
-      ::send(fd, req.data(), req.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(req.size())) {
-    char buf[4096];
-    while (out.find('\n') == std::string::npos) {
-      const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
-      if (n <= 0) break;
-      out.append(buf, static_cast<size_t>(n));
-    }
-  }
-  ::close(fd);
-  if (out.empty() || out.back() != '\n') return std::nullopt;
-  out.pop_back();
-  return out;
 }
 
 // An Ethernet frame's ARP body, if it is one.

@@ -22,10 +22,12 @@
 #include "harness/wire/ntp.h"
 #include "harness/wire/registration_reply.h"
 #include "harness/wire/registration_request.h"
+#include "tests/agents/mipd_lab.h"
 
 namespace {
 
 using namespace std::chrono_literals;
+using mipvpn::agents::test::control_query;
 namespace net = mipvpn::net;
 namespace wire = mipvpn::wire;
 
@@ -60,36 +62,6 @@ std::vector<uint8_t> rrq(uint16_t lifetime, const char* coa, uint64_t id, uint32
                               Tins::IPv4Address(coa), id, 0);
   r.add_authentication(wire::MnHaAuth, spi, key);
   return r.bytes();
-}
-
-std::optional<std::string> control_query(const std::string& path, const std::string& line) {
-  const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return std::nullopt;
-  sockaddr_un sun{};
-  sun.sun_family = AF_UNIX;
-  std::snprintf(sun.sun_path, sizeof sun.sun_path, "%s", path.c_str());
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&sun), sizeof sun) != 0) {
-    ::close(fd);
-    return std::nullopt;
-  }
-  const std::string req = line + "\n";
-  if (::send(fd, req.data(), req.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(req.size())) {
-    ::close(fd);
-    return std::nullopt;
-  }
-  timeval tv{3, 0};
-  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-  std::string out;
-  char buf[4096];
-  while (out.find('\n') == std::string::npos) {
-    const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
-    if (n <= 0) break;
-    out.append(buf, static_cast<size_t>(n));
-  }
-  ::close(fd);
-  if (out.empty() || out.back() != '\n') return std::nullopt;
-  out.pop_back();
-  return out;
 }
 
 class MipdNetns : public ::testing::Test {

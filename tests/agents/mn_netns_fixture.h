@@ -24,36 +24,11 @@
 #include "agents/common/arp_packet.h"
 #include "agents/common/ipv4_packet.h"
 #include "harness/net/capture.h"
-#include "tests/agents/netns_fixture.h"
+#include "tests/agents/mipd_lab.h"
 
 namespace mipvpn::agents::test {
 
 using namespace std::chrono_literals;
-
-inline std::optional<std::string> control_query(const std::string& path, const std::string& line) {
-  const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return std::nullopt;
-  sockaddr_un sun{};
-  sun.sun_family = AF_UNIX;
-  std::snprintf(sun.sun_path, sizeof sun.sun_path, "%s", path.c_str());
-  timeval tv{3, 0};
-  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-  std::string out;
-  const std::string req = line + "\n";
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&sun), sizeof sun) == 0 &&
-      ::send(fd, req.data(), req.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(req.size())) {
-    char buf[8192];
-    while (out.find('\n') == std::string::npos) {
-      const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
-      if (n <= 0) break;
-      out.append(buf, static_cast<size_t>(n));
-    }
-  }
-  ::close(fd);
-  if (out.empty() || out.back() != '\n') return std::nullopt;
-  out.pop_back();
-  return out;
-}
 
 // Frame helpers (Ethernet II).
 inline std::span<const uint8_t> ip_of(const net::Frame& f) {
@@ -124,7 +99,7 @@ inline PingRun parse_ping(const std::string& text) {
   return r;
 }
 
-class MobilityLab : public NetnsTest {
+class MobilityLab : public MipdLab {
  protected:
   static constexpr const char* kHoA = "10.0.1.100";
   static constexpr const char* kCn = "10.0.1.10";
@@ -154,31 +129,14 @@ class MobilityLab : public NetnsTest {
     run(rt_, {"ip", "route", "add", "default", "via", "10.0.9.1"});
     run(mn_, {"ip", "route", "add", "default", "via", "10.0.2.254"});
     for (const std::string& ns : {ha_, rt_}) run(ns, {"sysctl", "-qw", "net.ipv4.ip_forward=1"});
-    dir_ = std::filesystem::temp_directory_path() / ("mipd-mn-" + prefix_);
-    std::filesystem::create_directories(dir_);
+    make_dir("mipd-mn-");
   }
 
   void TearDown() override {
     for (net::ChildProcess* p : {&mn_process_, &ha_process_}) {
       if (p->started() && p->running()) p->stop(2000ms);
     }
-    for (auto& c : captures_) c->stop();
-    captures_.clear();
-    NetnsTest::TearDown();
-    std::error_code ec;
-    if (!dir_.empty() && !::testing::Test::HasFailure()) std::filesystem::remove_all(dir_, ec);
-  }
-
-  // An interface `name` in `ns` whose veth peer `peer` is a port of `bridge` in the switch namespace.
-  void port(const std::string& ns, const std::string& name, const std::string& address, const std::string& peer,
-            const std::string& bridge) {
-    veth(ns, name, address, sw_, peer, "");
-    run(sw_, {"ip", "link", "set", peer, "master", bridge});
-  }
-
-  net::SegmentCapture& capture(const std::string& ns, const std::string& iface, const std::string& name) {
-    captures_.push_back(std::make_unique<net::SegmentCapture>(ns, iface, (dir_ / (name + ".pcapng")).string()));
-    return *captures_.back();
+    MipdLab::TearDown();
   }
 
   void start_ha(nlohmann::json extra = {}) {
@@ -208,33 +166,7 @@ class MobilityLab : public NetnsTest {
     start(mn_process_, mn_, "mn", cfg, faults);
   }
 
-  void start(net::ChildProcess& process, const std::string& ns, const std::string& role, const nlohmann::json& cfg,
-             const std::vector<std::string>& faults) {
-    const std::string cfg_path = (dir_ / (role + ".json")).string();
-    std::ofstream(cfg_path) << cfg.dump(2);
-    std::vector<std::string> argv = {MIPD_PATH, "--role", role, "--config", cfg_path, "--log", log_path(role)};
-    for (const auto& f : faults) {
-      argv.push_back("--fault");
-      argv.push_back(f);
-    }
-    process = net::ChildProcess(argv, ns, (dir_ / (role + ".out")).string());
-    ASSERT_EQ(process.start(), "");
-    const std::string sock = cfg["control_socket"].get<std::string>();
-    const bool ready = poll_until([&] { return !process.running() || control_query(sock, "ping").has_value(); },
-                                  5000ms);
-    ASSERT_TRUE(ready && process.running()) << role << " not ready: " << process.exit_description() << "\n"
-                                            << log_text(role);
-  }
-
-  std::string log_path(const std::string& role) const { return (dir_ / (role + ".log")).string(); }
-  std::string log_text(const std::string& role) const {
-    std::ifstream in(log_path(role));
-    return std::string(std::istreambuf_iterator<char>(in), {});
-  }
-  static std::string read_file(const std::string& path) {
-    std::ifstream in(path);
-    return std::string(std::istreambuf_iterator<char>(in), {});
-  }
+  static std::string read_file(const std::string& path) { return read_text(path); }
   std::string logs() const { return "--- mn.log\n" + log_text("mn") + "--- ha.log\n" + log_text("ha"); }
 
   nlohmann::json mn_state() {
@@ -277,10 +209,8 @@ class MobilityLab : public NetnsTest {
     return net::run_command_in(ns, argv, 20000ms);
   }
 
-  std::string sw_, ha_, rt_, cn_, mn_;
-  std::filesystem::path dir_;
+  std::string ha_, rt_, cn_, mn_;
   net::ChildProcess ha_process_, mn_process_;
-  std::vector<std::unique_ptr<net::SegmentCapture>> captures_;
 };
 
 }  // namespace mipvpn::agents::test

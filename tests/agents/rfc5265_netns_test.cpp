@@ -35,7 +35,7 @@ constexpr const char* kIKey = "ffeeddccbbaa99887766554433221100";
 constexpr const char* kPsk = "a-long-test-only-psk";
 constexpr const char* kGateway = "172.16.2.1";
 
-class Rfc5265Lab : public NetnsTest {
+class Rfc5265Lab : public MipdLab {
  protected:
   void SetUp() override {
     if (!require_root()) GTEST_SKIP() << "needs root and iproute2";
@@ -80,8 +80,7 @@ class Rfc5265Lab : public NetnsTest {
     for (const std::string& ns : {rt_, gw_, iha_}) {
       run(ns, {"sysctl", "-qw", "net.ipv4.conf.all.send_redirects=0"});
     }
-    dir_ = std::filesystem::temp_directory_path() / ("mipvpn-rfc5265-" + prefix_);
-    std::filesystem::create_directories(dir_);
+    make_dir("mipvpn-rfc5265-");
   }
 
   void TearDown() override {
@@ -89,22 +88,7 @@ class Rfc5265Lab : public NetnsTest {
       if (p->started() && p->running()) p->stop(3000ms);
     }
     gateway_.reset();  // stops the gateway charon by its PID
-    for (auto& c : captures_) c->request_stop();
-    captures_.clear();
-    NetnsTest::TearDown();
-    std::error_code ec;
-    if (!dir_.empty() && !HasFailure() && !std::getenv("MIPVPN_KEEP")) std::filesystem::remove_all(dir_, ec);
-  }
-
-  void port(const std::string& ns, const std::string& name, const std::string& address, const std::string& peer,
-            const std::string& bridge) {
-    veth(ns, name, address, sw_, peer, "");
-    run(sw_, {"ip", "link", "set", peer, "master", bridge});
-  }
-
-  net::SegmentCapture& capture(const std::string& ns, const std::string& iface, const std::string& name) {
-    captures_.push_back(std::make_unique<net::SegmentCapture>(ns, iface, (dir_ / (name + ".pcapng")).string()));
-    return *captures_.back();
+    MipdLab::TearDown();
   }
 
   void start_gateway() {
@@ -132,7 +116,7 @@ class Rfc5265Lab : public NetnsTest {
                         {"mobile_nodes", {{{"home_address", kXHoA}, {"spi", 256u}, {"key", kXKey}}}},
                         {"data_plane", {{"tunnel_device", "xha0"}}},
                         {"home_interface", "home0"}};
-    start(xha_process_, xha_, "xha", "ha", x, {});
+    start(xha_process_, xha_, "ha", x, {}, "xha");
     // RFC 5265 4.3: the i-HA trusts only internal subnets: the VPN pool and the intranet access link.
     nlohmann::json i = {{"role", "ha"},
                         {"address", "10.10.1.1"},
@@ -143,7 +127,7 @@ class Rfc5265Lab : public NetnsTest {
                         {"data_plane", {{"tunnel_device", "iha0"}, {"mtu", 1380u}}},
                         {"home_interface", "home0"},
                         {"trusted_networks", {"10.10.99.0/24", "10.10.2.0/24"}}};
-    start(iha_process_, iha_, "iha", "ha", i, iha_faults);
+    start(iha_process_, iha_, "ha", i, iha_faults, "iha");
   }
 
   nlohmann::json mn_config(nlohmann::json extra = {}) {
@@ -178,32 +162,9 @@ class Rfc5265Lab : public NetnsTest {
   }
 
   void start_mn(nlohmann::json extra = {}, std::vector<std::string> faults = {}) {
-    start(mn_process_, mn_, "mn", "mn", mn_config(extra), faults);
+    start(mn_process_, mn_, "mn", mn_config(extra), faults);
   }
 
-  void start(net::ChildProcess& process, const std::string& ns, const std::string& name, const std::string& role,
-             const nlohmann::json& cfg, const std::vector<std::string>& faults) {
-    const std::string cfg_path = (dir_ / (name + ".json")).string();
-    std::ofstream(cfg_path) << cfg.dump(2);
-    std::vector<std::string> argv = {MIPD_PATH, "--role", role, "--config", cfg_path, "--log", log_path(name)};
-    for (const auto& f : faults) {
-      argv.push_back("--fault");
-      argv.push_back(f);
-    }
-    process = net::ChildProcess(argv, ns, (dir_ / (name + ".out")).string());
-    ASSERT_EQ(process.start(), "");
-    const std::string sock = cfg["control_socket"].get<std::string>();
-    const bool ready =
-        poll_until([&] { return !process.running() || control_query(sock, "ping").has_value(); }, 5000ms);
-    ASSERT_TRUE(ready && process.running()) << name << " not ready: " << process.exit_description() << "\n"
-                                            << log_text(name);
-  }
-
-  std::string log_path(const std::string& name) const { return (dir_ / (name + ".log")).string(); }
-  std::string log_text(const std::string& name) const {
-    std::ifstream in(log_path(name));
-    return std::string(std::istreambuf_iterator<char>(in), {});
-  }
   std::string logs() const {
     return "--- mn.log\n" + log_text("mn") + "--- xha.log\n" + log_text("xha") + "--- iha.log\n" + log_text("iha");
   }
@@ -233,17 +194,10 @@ class Rfc5265Lab : public NetnsTest {
         .ok();
   }
 
-  std::string sw_, rt_, xha_, gw_, iha_, cn_, mn_;
-  std::filesystem::path dir_;
+  std::string rt_, xha_, gw_, iha_, cn_, mn_;
   std::unique_ptr<CharonProcess> gateway_;
   net::ChildProcess xha_process_, iha_process_, mn_process_, ping_;
-  std::vector<std::unique_ptr<net::SegmentCapture>> captures_;
 };
-
-std::string read_text(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
 
 // Decodes every frame of `frames` and feeds its IKE and ESP to `sa`.
 void classify(const std::vector<net::Frame>& frames, wire::SaClassifier& sa) {
