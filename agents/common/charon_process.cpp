@@ -57,11 +57,6 @@ std::string failure_lines(const std::string& output) {
   return out;
 }
 
-std::string trimmed(std::string s) {
-  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
-  return s;
-}
-
 }  // namespace
 
 CharonProcess::CharonProcess(CharonConfig config) : config_(std::move(config)) {}
@@ -81,28 +76,31 @@ void CharonProcess::fail_start(const std::string& what) {
   throw CharonError(what + "\n--- last lines of " + config_.log_file().string() + ":\n" + tail);
 }
 
-SpawnSpec CharonProcess::swanctl_spec(std::vector<std::string> args) const {
-  SpawnSpec spec;
-  spec.argv.push_back(config_.swanctl_path.string());
-  for (auto& a : args) spec.argv.push_back(std::move(a));
-  spec.argv.push_back("--uri");
-  spec.argv.push_back(config_.vici_uri());
-  spec.env = {{"STRONGSWAN_CONF", config_.strongswan_conf().string()},
-              {"SWANCTL_DIR", config_.swanctl_dir().string()}};
-  return spec;
+std::vector<std::string> CharonProcess::swanctl_argv(std::vector<std::string> args) const {
+  std::vector<std::string> argv{config_.swanctl_path.string()};
+  for (auto& a : args) argv.push_back(std::move(a));
+  argv.push_back("--uri");
+  argv.push_back(config_.vici_uri());
+  return argv;
 }
 
-ProcessOutcome CharonProcess::run_swanctl(std::vector<std::string> args, milliseconds timeout) const {
-  const std::string step = "swanctl " + (args.empty() ? std::string() : args.front());
-  try {
-    return run_process(swanctl_spec(std::move(args)), timeout);
-  } catch (const SubprocessError& e) {
-    throw CharonError(step + " for " + config_.dir.string() + ": " + e.what());
-  }
+net::Environment CharonProcess::swanctl_env() const {
+  return {{"STRONGSWAN_CONF", config_.strongswan_conf().string()}, {"SWANCTL_DIR", config_.swanctl_dir().string()}};
+}
+
+std::string CharonProcess::run_swanctl(std::vector<std::string> args, milliseconds timeout,
+                                       const std::string& what) const {
+  net::CommandOptions options;
+  options.timeout = timeout;
+  options.env = swanctl_env();
+  const std::vector<std::string> argv = swanctl_argv(std::move(args));
+  net::CommandResult r = net::run_command(argv, options);
+  if (!r.ok()) throw CharonError(what + ": " + r.describe(argv));
+  return std::move(r.out);
 }
 
 void CharonProcess::start() {
-  if (charon_.started() && !charon_.outcome()) {
+  if (charon_.running()) {
     throw CharonError("charon of " + config_.dir.string() + " already runs (pid " + std::to_string(pid()) + ")");
   }
   write_charon_files(config_);
@@ -118,18 +116,16 @@ void CharonProcess::start() {
     ::close(inotify_fd);
     throw CharonError("inotify_add_watch " + config_.dir.string() + ": " + std::strerror(err));
   }
-  SpawnSpec spec;
-  spec.argv = {config_.charon_path.string()};
-  spec.env = {{"STRONGSWAN_CONF", config_.strongswan_conf().string()}};
-  spec.output_file = config_.output_file().string();
-  spec.private_run = config_.run_dir().string();
+  net::ChildOptions options;
+  options.log_path = config_.output_file().string();
+  options.env = {{"STRONGSWAN_CONF", config_.strongswan_conf().string()}};
+  options.private_run = config_.run_dir().string();
   const auto t0 = Clock::now();
-  try {
-    charon_ = Subprocess(std::move(spec));
-  } catch (const SubprocessError& e) {
+  charon_ = net::ChildProcess({config_.charon_path.string()}, std::move(options));
+  if (const std::string error = charon_.start(); !error.empty()) {
     ::close(inotify_fd);
     throw CharonError("starting charon " + config_.charon_path.string() + " (config " +
-                      config_.strongswan_conf().string() + "): " + e.what());
+                      config_.strongswan_conf().string() + "): " + error);
   }
   try {
     wait_ready(inotify_fd);
@@ -141,12 +137,14 @@ void CharonProcess::start() {
   ready_time_ = since(t0);
 
   const auto t1 = Clock::now();
-  const ProcessOutcome load = run_swanctl({"--load-all"}, config_.load_timeout);
-  load_time_ = since(t1);
-  if (!load.ok()) {
-    fail_start("swanctl --load-all of " + config_.swanctl_conf().string() + " failed (" + load.status_text() +
-               "), expected the connection, pool and secret to load:\n" + trimmed(load.output));
+  try {
+    run_swanctl({"--load-all"}, config_.load_timeout,
+                "swanctl --load-all of " + config_.swanctl_conf().string() +
+                    " failed, expected the connection, pool and secret to load");
+  } catch (const CharonError& e) {
+    fail_start(e.what());
   }
+  load_time_ = since(t1);
 }
 
 void CharonProcess::wait_ready(int inotify_fd) {
@@ -154,9 +152,9 @@ void CharonProcess::wait_ready(int inotify_fd) {
   const auto deadline = Clock::now() + config_.ready_timeout;
   for (;;) {
     if (vici_accepts(socket)) return;
-    if (auto ended = charon_.poll()) {
+    if (!charon_.running()) {
       fail_start("charon " + config_.charon_path.string() + " (config " + config_.strongswan_conf().string() + ") " +
-                 ended->status_text() + " before its vici socket " + socket + " accepted connections");
+                 charon_.exit_description() + " before its vici socket " + socket + " accepted connections");
     }
     const auto left = std::chrono::duration_cast<milliseconds>(deadline - Clock::now()).count();
     if (left <= 0) {
@@ -185,11 +183,11 @@ void CharonProcess::initiate() {
 }
 
 void CharonProcess::initiate(const std::string& ike, const std::string& child, std::chrono::seconds timeout) {
-  if (!charon_.started() || charon_.outcome()) {
+  if (!charon_.running()) {
     throw CharonError("swanctl --initiate " + ike + "/" + child + ": charon of " + config_.dir.string() +
                       " is not running");
   }
-  if (initiate_.started() && !initiate_.outcome()) {
+  if (initiate_.running()) {
     throw CharonError("swanctl --initiate " + ike + "/" + child + ": an initiate (pid " +
                       std::to_string(initiate_.pid()) + ") is still pending");
   }
@@ -197,25 +195,30 @@ void CharonProcess::initiate(const std::string& ike, const std::string& child, s
   initiate_child_ = child;
   initiate_started_ = Clock::now();
   consumed_ = false;
-  try {
-    initiate_ = Subprocess(swanctl_spec({"--initiate", "--ike", ike, "--child", child, "--timeout",
-                                         std::to_string(timeout.count())}));
-  } catch (const SubprocessError& e) {
-    throw CharonError("swanctl --initiate for " + config_.dir.string() + ": " + e.what());
-  }
+  net::ChildOptions options;
+  options.capture_output = true;
+  options.env = swanctl_env();
+  initiate_ = net::ChildProcess(
+      swanctl_argv({"--initiate", "--ike", ike, "--child", child, "--timeout", std::to_string(timeout.count())}),
+      std::move(options));
+  const std::string error = initiate_.start();
+  if (!error.empty()) throw CharonError("swanctl --initiate for " + config_.dir.string() + ": " + error);
 }
 
-InitiateResult CharonProcess::make_result(const ProcessOutcome& outcome) const {
+InitiateResult CharonProcess::make_result(const net::ExitStatus& status, bool timed_out) const {
   InitiateResult r;
-  r.outcome = outcome;
-  r.ok = outcome.ok();
+  r.status = status;
+  r.timed_out = timed_out;
+  r.output = initiate_.output();
+  r.ok = status.exited && status.code == 0 && !timed_out;
   r.elapsed = since(initiate_started_);
   if (r.ok) {
     r.message = "initiate completed successfully";
   } else {
-    const std::string why = failure_lines(outcome.output);
-    r.message = "swanctl --initiate --ike " + initiate_ike_ + " --child " + initiate_child_ + " " +
-                outcome.status_text() + (why.empty() ? std::string() : ": " + why) +
+    const std::string why = failure_lines(r.output);
+    const std::string ended = timed_out ? "timed out (" + status.to_string() + ")" : status.to_string();
+    r.message = "swanctl --initiate --ike " + initiate_ike_ + " --child " + initiate_child_ + " " + ended +
+                (why.empty() ? std::string() : ": " + why) +
                 "\n--- last lines of " + config_.log_file().string() + ":\n" + log_tail();
   }
   return r;
@@ -223,10 +226,10 @@ InitiateResult CharonProcess::make_result(const ProcessOutcome& outcome) const {
 
 std::optional<InitiateResult> CharonProcess::poll_initiate() {
   if (!initiate_.started() || consumed_) return std::nullopt;
-  const auto outcome = initiate_.poll();
-  if (!outcome) return std::nullopt;
+  const auto status = initiate_.exit_status();
+  if (!status) return std::nullopt;
   consumed_ = true;
-  return make_result(*outcome);
+  return make_result(*status, false);
 }
 
 InitiateResult CharonProcess::initiate_and_wait(milliseconds timeout) {
@@ -234,29 +237,19 @@ InitiateResult CharonProcess::initiate_and_wait(milliseconds timeout) {
   if (!client) throw CharonError("initiate_and_wait needs a client connection in " + config_.dir.string());
   const auto seconds = std::max<long long>(1, std::chrono::duration_cast<std::chrono::seconds>(timeout).count());
   initiate(client->name, client->child, std::chrono::seconds(seconds));
-  if (initiate_.wait_for(timeout)) return *poll_initiate();
-  ProcessOutcome killed = initiate_.terminate(milliseconds(500));
-  killed.timed_out = true;
+  if (initiate_.wait(timeout)) return *poll_initiate();
+  const net::ExitStatus killed = initiate_.stop(milliseconds(500));
   consumed_ = true;
-  return make_result(killed);
+  return make_result(killed, true);
 }
 
 void CharonProcess::terminate_ike(const std::string& ike, std::chrono::seconds timeout) {
-  const ProcessOutcome out = run_swanctl({"--terminate", "--ike", ike, "--timeout", std::to_string(timeout.count())},
-                                         std::chrono::duration_cast<milliseconds>(timeout) + milliseconds(1000));
-  if (!out.ok()) {
-    throw CharonError("swanctl --terminate --ike " + ike + " --uri " + config_.vici_uri() + " " + out.status_text() +
-                      ": " + trimmed(out.output));
-  }
+  run_swanctl({"--terminate", "--ike", ike, "--timeout", std::to_string(timeout.count())},
+              std::chrono::duration_cast<milliseconds>(timeout) + milliseconds(1000), "terminating IKE SA " + ike);
 }
 
 std::vector<IkeSaState> CharonProcess::list_sas() {
-  const ProcessOutcome out = run_swanctl({"--list-sas", "--pretty"}, milliseconds(5000));
-  if (!out.ok()) {
-    throw CharonError("swanctl --list-sas --uri " + config_.vici_uri() + " " + out.status_text() + ": " +
-                      trimmed(out.output));
-  }
-  return parse_list_sas(out.output);
+  return parse_list_sas(run_swanctl({"--list-sas", "--pretty"}, milliseconds(5000), "listing the SAs"));
 }
 
 std::optional<std::string> CharonProcess::virtual_ip() {
@@ -268,10 +261,10 @@ std::optional<std::string> CharonProcess::virtual_ip() {
   return std::nullopt;
 }
 
-std::optional<ProcessOutcome> CharonProcess::stop() {
-  if (initiate_.started() && !initiate_.outcome()) initiate_.terminate(milliseconds(500));
+std::optional<net::ExitStatus> CharonProcess::stop() {
+  if (initiate_.running()) initiate_.stop(milliseconds(500));
   if (!charon_.started()) return std::nullopt;
-  return charon_.terminate(config_.stop_grace);
+  return charon_.stop(config_.stop_grace);
 }
 
 }  // namespace mipvpn::agents

@@ -12,14 +12,16 @@
 #include <vector>
 
 #include "agents/common/charon_config.h"
-#include "agents/common/subprocess.h"
 #include "agents/common/swanctl_sas.h"
+#include "harness/net/command.h"
 
 namespace mipvpn::agents {
 
 struct InitiateResult {
   bool ok = false;
-  ProcessOutcome outcome;             // swanctl --initiate: exit status and output
+  net::ExitStatus status;             // how swanctl --initiate ended
+  bool timed_out = false;             // killed because initiate_and_wait's timeout passed
+  std::string output;                 // its stdout and stderr
   std::chrono::milliseconds elapsed{0};  // from initiate() until swanctl ended
   // "initiate completed successfully", or the failure lines of swanctl, its status and the tail of charon.log.
   std::string message;
@@ -50,7 +52,7 @@ class CharonProcess {
   void initiate(const std::string& ike, const std::string& child, std::chrono::seconds timeout);
   void initiate();
   // Readable (POLLIN) once the pending swanctl --initiate has ended, for an event loop; -1 when none is pending.
-  int initiate_fd() const { return initiate_.outcome() ? -1 : initiate_.pidfd(); }
+  int initiate_fd() const { return initiate_.pidfd(); }
   bool initiate_pending() const { return initiate_.started() && !consumed_; }
   // nullopt while swanctl runs (or none was started); the result once it ended (returned once).
   std::optional<InitiateResult> poll_initiate();
@@ -67,21 +69,24 @@ class CharonProcess {
 
   // Ends a pending swanctl, then SIGTERM to charon's PID, waits up to stop_grace on its pidfd, SIGKILL after that,
   // reaps. Returns how charon ended (nullopt when it was not started). Idempotent.
-  std::optional<ProcessOutcome> stop();
+  std::optional<net::ExitStatus> stop();
 
   // The last `lines` lines of charon.log (and of charon.out, when charon wrote anything there), for error messages.
   std::string log_tail(size_t lines = 15) const;
 
  private:
-  SpawnSpec swanctl_spec(std::vector<std::string> args) const;
-  ProcessOutcome run_swanctl(std::vector<std::string> args, std::chrono::milliseconds timeout) const;
+  std::vector<std::string> swanctl_argv(std::vector<std::string> args) const;
+  net::Environment swanctl_env() const;
+  // Runs swanctl to completion and returns its stdout; throws CharonError (`what`, then how swanctl failed).
+  std::string run_swanctl(std::vector<std::string> args, std::chrono::milliseconds timeout,
+                          const std::string& what) const;
   void wait_ready(int inotify_fd);
   [[noreturn]] void fail_start(const std::string& what);
-  InitiateResult make_result(const ProcessOutcome& outcome) const;
+  InitiateResult make_result(const net::ExitStatus& status, bool timed_out) const;
 
   CharonConfig config_;
-  Subprocess charon_;
-  Subprocess initiate_;
+  net::ChildProcess charon_;
+  net::ChildProcess initiate_;
   bool consumed_ = false;
   std::string initiate_ike_, initiate_child_;
   std::chrono::steady_clock::time_point initiate_started_{};

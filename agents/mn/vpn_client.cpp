@@ -36,7 +36,7 @@ VpnClient::VpnClient(CharonConfig config, Logger& log, std::chrono::seconds init
     : charon_(std::move(config)), log_(log), initiate_timeout_(initiate_timeout) {}
 
 VpnClient::~VpnClient() {
-  if (auto ended = charon_.stop()) log_.line("charon stopped: " + ended->status_text());
+  if (auto ended = charon_.stop()) log_.line("charon stopped: " + ended->to_string());
 }
 
 void VpnClient::start() {

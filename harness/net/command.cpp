@@ -6,6 +6,8 @@
 #include <sched.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -94,19 +96,42 @@ std::string resolve_executable(const std::string& name) {
     return {};
 }
 
+// What the child reports over the close-on-exec pipe when a step before exec fails.
 struct ChildFailure {
-    int stage;  // 0 prctl, 1 parent gone, 2 setns, 3 dup2, 4 execve
+    int stage;
     int err;
 };
 
+enum Stage : int { kPdeathsig, kParentGone, kSetns, kUnshare, kMakePrivate, kBindRun, kDup2, kExecve };
+
 const char* stage_name(int stage) {
     switch (stage) {
-        case 0: return "prctl(PR_SET_PDEATHSIG)";
-        case 1: return "parent ended before exec";
-        case 2: return "setns";
-        case 3: return "dup2";
+        case kPdeathsig: return "prctl(PR_SET_PDEATHSIG)";
+        case kParentGone: return "parent ended before exec";
+        case kSetns: return "setns";
+        case kUnshare: return "unshare(CLONE_NEWNS)";
+        case kMakePrivate: return "mount / MS_REC|MS_PRIVATE";
+        case kBindRun: return "bind mount over /run";
+        case kDup2: return "dup2";
         default: return "execve";
     }
+}
+
+// environ with `extra` set on top, built before fork (the child must not allocate).
+std::vector<std::string> merged_environment(const Environment& extra) {
+    std::vector<std::string> env;
+    for (char** e = environ; e && *e; ++e) {
+        const std::string entry(*e);
+        bool overridden = false;
+        for (const auto& [key, value] : extra) {
+            if (entry.size() > key.size() && entry.compare(0, key.size(), key) == 0 && entry[key.size()] == '=') {
+                overridden = true;
+            }
+        }
+        if (!overridden) env.push_back(entry);
+    }
+    for (const auto& [key, value] : extra) env.push_back(key + "=" + value);
+    return env;
 }
 
 struct SpawnSpec {
@@ -115,6 +140,8 @@ struct SpawnSpec {
     int stdin_fd = -1;
     int stdout_fd = -1;
     int stderr_fd = -1;
+    Environment env;
+    std::string private_run;  // see ChildOptions::private_run
 };
 
 // Forks and execs. Returns the pid, or -1 with `error` set. Reports exec failures synchronously.
@@ -128,10 +155,22 @@ pid_t spawn(const SpawnSpec& spec, std::string& error) {
         error = "program " + spec.argv[0] + " not found in PATH, /usr/sbin or /sbin";
         return -1;
     }
+    // Checked here too so that a missing program is named as such, not hidden behind a child step that fails
+    // before execve (unshare without CAP_SYS_ADMIN).
+    if (::access(path.c_str(), X_OK) != 0) {
+        error = std::string(stage_name(kExecve)) + " for " + path + ": " + errno_text(errno);
+        return -1;
+    }
     std::vector<char*> args;
     args.reserve(spec.argv.size() + 1);
     for (const auto& a : spec.argv) args.push_back(const_cast<char*>(a.c_str()));
     args.push_back(nullptr);
+    const std::vector<std::string> env_strings = merged_environment(spec.env);
+    std::vector<char*> envp;
+    envp.reserve(env_strings.size() + 1);
+    for (const auto& e : env_strings) envp.push_back(const_cast<char*>(e.c_str()));
+    envp.push_back(nullptr);
+    const char* private_run = spec.private_run.empty() ? nullptr : spec.private_run.c_str();
 
     Fd report_read, report_write;
     if (!make_pipe(report_read, report_write)) {
@@ -159,19 +198,25 @@ pid_t spawn(const SpawnSpec& spec, std::string& error) {
         struct sigaction dfl {};
         dfl.sa_handler = SIG_DFL;
         for (int sig : {SIGPIPE, SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGCHLD}) ::sigaction(sig, &dfl, nullptr);
-        if (::prctl(PR_SET_PDEATHSIG, SIGTERM) != 0) fail(0);
+        if (::prctl(PR_SET_PDEATHSIG, SIGTERM) != 0) fail(kPdeathsig);
         if (::getppid() != parent) {
             errno = 0;
-            fail(1);
+            fail(kParentGone);
         }
-        if (spec.ns_fd >= 0 && ::setns(spec.ns_fd, CLONE_NEWNET) != 0) fail(2);
-        if (spec.stdin_fd >= 0 && ::dup2(spec.stdin_fd, 0) < 0) fail(3);
-        if (spec.stdout_fd >= 0 && ::dup2(spec.stdout_fd, 1) < 0) fail(3);
-        if (spec.stderr_fd >= 0 && ::dup2(spec.stderr_fd, 2) < 0) fail(3);
+        if (spec.ns_fd >= 0 && ::setns(spec.ns_fd, CLONE_NEWNET) != 0) fail(kSetns);
+        if (private_run != nullptr) {
+            // Private first, so that the bind mount does not propagate back into the host's mount namespace.
+            if (::unshare(CLONE_NEWNS) != 0) fail(kUnshare);
+            if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0) fail(kMakePrivate);
+            if (::mount(private_run, "/run", nullptr, MS_BIND, nullptr) != 0) fail(kBindRun);
+        }
+        if (spec.stdin_fd >= 0 && ::dup2(spec.stdin_fd, 0) < 0) fail(kDup2);
+        if (spec.stdout_fd >= 0 && ::dup2(spec.stdout_fd, 1) < 0) fail(kDup2);
+        if (spec.stderr_fd >= 0 && ::dup2(spec.stderr_fd, 2) < 0) fail(kDup2);
         // Nothing else of ours leaks into the program (sockets of other threads may lack O_CLOEXEC).
         ::syscall(SYS_close_range, 3U, ~0U, kCloseRangeCloexec);
-        ::execve(path.c_str(), args.data(), environ);
-        fail(4);
+        ::execve(path.c_str(), args.data(), envp.data());
+        fail(kExecve);
     }
     report_write.reset();
     ChildFailure failure{};
@@ -283,7 +328,7 @@ CommandResult run_command(std::vector<std::string> argv, const CommandOptions& o
         result.spawn_error = "pipe: " + errno_text(errno);
         return result;
     }
-    SpawnSpec spec{argv, ns_fd.get(), in_r.get(), out_w.get(), err_w.get()};
+    SpawnSpec spec{argv, ns_fd.get(), in_r.get(), out_w.get(), err_w.get(), options.env, {}};
     const pid_t pid = spawn(spec, result.spawn_error);
     if (pid < 0) return result;
     out_w.reset();
@@ -367,29 +412,38 @@ std::string ExitStatus::to_string() const {
 }
 
 ChildProcess::ChildProcess(std::vector<std::string> argv, std::string ns, std::string log_path)
-    : argv_(std::move(argv)), ns_(std::move(ns)), log_path_(std::move(log_path)) {}
+    : ChildProcess(std::move(argv), ChildOptions{std::move(ns), std::move(log_path), false, {}, {}}) {}
 
-ChildProcess::~ChildProcess() { stop(); }
+ChildProcess::ChildProcess(std::vector<std::string> argv, ChildOptions options)
+    : argv_(std::move(argv)), options_(std::move(options)) {}
+
+ChildProcess::~ChildProcess() {
+    stop();
+    close_memfd();
+}
 
 ChildProcess::ChildProcess(ChildProcess&& o) noexcept
-    : argv_(std::move(o.argv_)), ns_(std::move(o.ns_)), log_path_(std::move(o.log_path_)), pid_(o.pid_),
-      pidfd_(o.pidfd_), status_(o.status_) {
+    : argv_(std::move(o.argv_)), options_(std::move(o.options_)), pid_(o.pid_), pidfd_(o.pidfd_), memfd_(o.memfd_),
+      status_(o.status_) {
     o.pid_ = -1;
     o.pidfd_ = -1;
+    o.memfd_ = -1;
 }
 
 ChildProcess& ChildProcess::operator=(ChildProcess&& o) noexcept {
     if (this != &o) {
         stop();
         close_pidfd();
+        close_memfd();
         argv_ = std::move(o.argv_);
-        ns_ = std::move(o.ns_);
-        log_path_ = std::move(o.log_path_);
+        options_ = std::move(o.options_);
         pid_ = o.pid_;
         pidfd_ = o.pidfd_;
+        memfd_ = o.memfd_;
         status_ = o.status_;
         o.pid_ = -1;
         o.pidfd_ = -1;
+        o.memfd_ = -1;
     }
     return *this;
 }
@@ -399,19 +453,48 @@ void ChildProcess::close_pidfd() {
     pidfd_ = -1;
 }
 
+void ChildProcess::close_memfd() {
+    if (memfd_ >= 0) ::close(memfd_);
+    memfd_ = -1;
+}
+
+std::string ChildProcess::output() const {
+    std::string out;
+    if (memfd_ < 0) return out;
+    char buf[8192];
+    off_t offset = 0;
+    for (;;) {
+        // pread: the memfd's file offset is shared with the child, which may still be writing.
+        const ssize_t n = ::pread(memfd_, buf, sizeof(buf), offset);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;
+        out.append(buf, static_cast<size_t>(n));
+        offset += n;
+    }
+    return out;
+}
+
 std::string ChildProcess::start() {
     if (pid_ > 0 && !status_) return "already started (pid " + std::to_string(pid_) + ")";
     close_pidfd();
+    close_memfd();
     status_.reset();
     pid_ = -1;
     std::string error;
-    Fd ns_fd(open_netns(ns_, error));
+    Fd ns_fd(open_netns(options_.ns, error));
     if (!error.empty()) return error;
     Fd in(::open("/dev/null", O_RDONLY | O_CLOEXEC));
-    const std::string log = log_path_.empty() ? std::string("/dev/null") : log_path_;
-    Fd out(::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644));
-    if (out.get() < 0) return "cannot open log file " + log + ": " + errno_text(errno);
-    SpawnSpec spec{argv_, ns_fd.get(), in.get(), out.get(), out.get()};
+    Fd out;
+    if (options_.capture_output) {
+        memfd_ = ::memfd_create("child-output", MFD_CLOEXEC);
+        if (memfd_ < 0) return "memfd_create for the program's output: " + errno_text(errno);
+    } else {
+        const std::string log = options_.log_path.empty() ? std::string("/dev/null") : options_.log_path;
+        out = Fd(::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644));
+        if (out.get() < 0) return "cannot open log file " + log + ": " + errno_text(errno);
+    }
+    const int out_fd = options_.capture_output ? memfd_ : out.get();
+    SpawnSpec spec{argv_, ns_fd.get(), in.get(), out_fd, out_fd, options_.env, options_.private_run};
     const pid_t pid = spawn(spec, error);
     if (pid < 0) return error;
     pid_ = pid;
@@ -479,6 +562,7 @@ ExitStatus ChildProcess::stop(std::chrono::milliseconds grace) {
         if (!wait(grace)) {
             ::kill(pid_, SIGKILL);
             reap(true);
+            if (status_) status_->timed_out = true;
         }
     }
     return status_ ? *status_ : ExitStatus{};

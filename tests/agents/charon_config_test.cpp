@@ -1,10 +1,15 @@
 // The strongswan.conf and swanctl.conf rendered for a client and a gateway charon: the lines that matter for RFC 5265
-// (interfaces_use, vips, plugin order, pool, PSK) and the validation that keeps bad values out of the files.
+// (interfaces_use, vips, plugin order, pool, PSK) and the validation that keeps bad values out of the files; and the
+// CharonProcess start error that needs neither root nor strongSwan.
+#include <unistd.h>
+
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <string>
 
 #include "agents/common/charon_config.h"
+#include "agents/common/charon_process.h"
 
 namespace mipvpn::agents {
 namespace {
@@ -134,6 +139,23 @@ TEST(CharonConfig, RejectsADirectoryBelowRunOrTooLongForTheSocket) {
   EXPECT_THROW(validate_charon_config(c), CharonError);
   c.dir = "/tmp/" + std::string(120, 'x');
   EXPECT_THROW(validate_charon_config(c), CharonError);
+}
+
+TEST(CharonProcessErrors, MissingCharonBinaryNamesTheStepAndPath) {
+  CharonConfig c = client_config();
+  c.dir = std::filesystem::temp_directory_path() / ("mipvpn-charon-missing-" + std::to_string(::getpid()));
+  c.charon_path = "/nonexistent/ipsec/charon";
+  CharonProcess charon(c);
+  try {
+    charon.start();
+    FAIL() << "charon started from a missing binary";
+  } catch (const CharonError& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("starting charon /nonexistent/ipsec/charon"), std::string::npos) << what;
+    EXPECT_NE(what.find("No such file"), std::string::npos) << what;
+  }
+  EXPECT_FALSE(charon.running());
+  std::filesystem::remove_all(c.dir);
 }
 
 }  // namespace

@@ -213,8 +213,8 @@ TEST_F(CharonNetns, ClientGetsAVirtualIpAndPingsTheIntranetThroughEspInUdp) {
   const auto mn_end = client_->stop();
   const auto gw_end = gateway_->stop();
   ASSERT_TRUE(mn_end && gw_end);
-  EXPECT_FALSE(mn_end->timed_out) << "charon needed SIGKILL: " << mn_end->status_text();
-  EXPECT_FALSE(gw_end->timed_out) << "charon needed SIGKILL: " << gw_end->status_text();
+  EXPECT_FALSE(mn_end->timed_out) << "charon needed SIGKILL: " << mn_end->to_string();
+  EXPECT_FALSE(gw_end->timed_out) << "charon needed SIGKILL: " << gw_end->to_string();
   EXPECT_FALSE(process_exists(mn_pid));
   EXPECT_FALSE(process_exists(gw_pid));
   EXPECT_TRUE(net::netns_pids(gw_).empty());
@@ -241,7 +241,7 @@ TEST_F(CharonNetns, WrongPskMakesInitiateFailWithAMessage) {
   const auto r = client_->poll_initiate();
   ASSERT_TRUE(r);
   EXPECT_FALSE(r->ok);
-  EXPECT_FALSE(r->outcome.timed_out) << r->message;
+  EXPECT_FALSE(r->timed_out) << r->message;
   EXPECT_NE(r->message.find("AUTHENTICATION_FAILED"), std::string::npos) << r->message;
   EXPECT_NE(r->message.find("swanctl --initiate --ike home --child intranet"), std::string::npos) << r->message;
   EXPECT_FALSE(client_->poll_initiate()) << "the result is returned once";

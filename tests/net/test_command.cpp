@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <poll.h>
 #include <signal.h>
 
 #include <filesystem>
@@ -67,6 +68,14 @@ TEST(RunCommand, StdinIsFedAndClosed) {
     EXPECT_TRUE(r2.ok());
 }
 
+TEST(RunCommand, EnvironmentIsAddedOnTopOfOurs) {
+    CommandOptions o;
+    o.env = {{"MIPVPN_COMMAND_TEST", "value"}, {"HOME", "/nowhere"}};
+    const auto r = run_command({"sh", "-c", "echo $MIPVPN_COMMAND_TEST $HOME; test -n \"$PATH\""}, o);
+    ASSERT_TRUE(r.ok()) << r.describe({"sh"});
+    EXPECT_EQ(r.out, "value /nowhere\n");
+}
+
 TEST(RunCommand, BackgroundedDescendantDoesNotBlock) {
     // The shell exits at once; its child keeps stdout open for 5 s. We return when the shell ends.
     const auto t0 = std::chrono::steady_clock::now();
@@ -97,6 +106,7 @@ TEST(ChildProcess, StopSendsTermThenKill) {
     EXPECT_TRUE(polite.running());
     const auto s1 = polite.stop(2s);
     EXPECT_EQ(s1.signal, SIGTERM);
+    EXPECT_FALSE(s1.timed_out);
 
     // Ignores SIGTERM: killed after the grace period.
     const std::string log = "/tmp/mipvpn-stubborn-" + std::to_string(::getpid()) + ".log";
@@ -109,14 +119,60 @@ TEST(ChildProcess, StopSendsTermThenKill) {
     const auto t0 = std::chrono::steady_clock::now();
     const auto s2 = stubborn.stop(300ms);
     EXPECT_EQ(s2.signal, SIGKILL);
+    EXPECT_TRUE(s2.timed_out) << "SIGKILL after the grace period is a timeout";
     EXPECT_LT(std::chrono::steady_clock::now() - t0, 3s);
     EXPECT_EQ(stubborn.exit_description().find("killed by signal 9"), 0u) << stubborn.exit_description();
     std::filesystem::remove(log);
 }
 
+TEST(ChildProcess, CapturesOutputInMemoryAndItsPidfdSignalsTheEnd) {
+    ChildOptions o;
+    o.capture_output = true;
+    o.env = {{"MIPVPN_CHILD_TEST", "value"}};
+    ChildProcess p({"sh", "-c", "echo out $MIPVPN_CHILD_TEST; echo err >&2; exit 3"}, o);
+    ASSERT_EQ(p.start(), "");
+    ASSERT_GE(p.pidfd(), 0);
+    // An event loop waits on the pidfd; nothing is reaped behind our back until we ask.
+    pollfd fd{p.pidfd(), POLLIN, 0};
+    ASSERT_EQ(::poll(&fd, 1, 5000), 1);
+    const auto st = p.exit_status();
+    ASSERT_TRUE(st.has_value());
+    EXPECT_TRUE(st->exited);
+    EXPECT_EQ(st->code, 3);
+    EXPECT_EQ(p.output(), "out value\nerr\n");
+    EXPECT_EQ(p.pidfd(), -1) << "closed once reaped";
+}
+
+TEST(ChildProcess, PrivateRunKeepsItsFilesOutOfTheHostsRun) {
+    if (!mipvpn::testing::is_root()) GTEST_SKIP() << "needs root (unshare, mount)";
+    const auto dir = std::filesystem::temp_directory_path() / ("mipvpn-private-run-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    const std::string name = "mipvpn-private-run-" + std::to_string(::getpid()) + ".pid";
+    ChildOptions o;
+    o.private_run = dir.string();
+    ChildProcess p({"sh", "-c", "echo $$ > /var/run/" + name}, o);
+    ASSERT_EQ(p.start(), "");
+    const auto st = p.wait(5s);
+    ASSERT_TRUE(st && st->exited && st->code == 0) << p.exit_description();
+    EXPECT_TRUE(std::filesystem::exists(dir / name));
+    EXPECT_FALSE(std::filesystem::exists("/run/" + name));
+    std::filesystem::remove_all(dir);
+}
+
 TEST(ChildProcess, StartErrorsAreReturned) {
     ChildProcess missing({"/nonexistent/binary"}, "", "");
-    EXPECT_NE(missing.start(), "");
+    const std::string why = missing.start();
+    EXPECT_NE(why.find("execve for /nonexistent/binary: No such file"), std::string::npos) << why;
+    // Named as missing even when a child step before execve would fail first (no CAP_SYS_ADMIN for unshare).
+    ChildOptions with_private_run;
+    with_private_run.private_run = "/nonexistent/run";
+    ChildProcess missing_too({"/nonexistent/binary"}, with_private_run);
+    EXPECT_NE(missing_too.start().find("/nonexistent/binary: No such file"), std::string::npos);
+    // The step that failed is named.
+    ChildProcess bad_run({"true"}, with_private_run);
+    const std::string step = bad_run.start();
+    EXPECT_TRUE(step.find("bind mount over /run") != std::string::npos ||
+                step.find("unshare(CLONE_NEWNS)") != std::string::npos) << step;
     EXPECT_FALSE(missing.running());
     ChildProcess bad_ns({"true"}, "mv00000000-does-not-exist", "");
     EXPECT_NE(bad_ns.start().find("mv00000000-does-not-exist"), std::string::npos);
