@@ -17,6 +17,7 @@
 #include "agents/common/charon_process.h"
 #include "harness/net/capture.h"
 #include "harness/net/netns.h"
+#include "tests/agents/charon_gateway.h"
 #include "tests/agents/netns_fixture.h"
 
 namespace mipvpn::agents {
@@ -83,18 +84,7 @@ class CharonNetns : public test::NetnsTest {
   }
 
   CharonConfig gateway_config(const std::string& psk = kPsk) {
-    CharonConfig c;
-    c.dir = dir_ / "gw";
-    c.interfaces_ignore = {"intra0", "intra1"};
-    CharonGatewayConnection g;
-    g.local_addrs = {kGateway};
-    g.pool_addrs = "10.10.99.0/24";
-    g.local_ts = {"10.10.0.0/24"};
-    g.local_id = "gw.example";
-    g.client_ids = {"mn.example"};
-    g.psk = psk;
-    c.connection = g;
-    return c;
+    return test::test_gateway_config(dir_ / "gw", kGateway, {"10.10.0.0/24"}, {"intra0", "intra1"}, psk);
   }
 
   CharonConfig client_config(const std::string& psk = kPsk) {

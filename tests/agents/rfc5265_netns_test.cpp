@@ -23,6 +23,7 @@
 #include "harness/net/command.h"
 #include "harness/wire/sa_frame.h"
 #include "harness/wire/stack.h"
+#include "tests/agents/charon_gateway.h"
 #include "tests/agents/mn_netns_fixture.h"
 
 namespace mipvpn::agents::test {
@@ -92,17 +93,7 @@ class Rfc5265Lab : public MipdLab {
   }
 
   void start_gateway() {
-    CharonConfig c;
-    c.dir = dir_ / "gw-charon";
-    c.interfaces_ignore = {"eth1"};  // else it offers its intranet address to clients (strongswan-in-netns.md)
-    CharonGatewayConnection g;
-    g.local_addrs = {kGateway};
-    g.pool_addrs = "10.10.99.0/24";
-    g.local_ts = {"10.10.0.0/16"};
-    g.local_id = "gw.example";
-    g.client_ids = {"mn.example"};
-    g.psk = kPsk;
-    c.connection = g;
+    const CharonConfig c = test_gateway_config(dir_ / "gw-charon", kGateway, {"10.10.0.0/16"}, {"eth1"}, kPsk);
     gateway_ = std::make_unique<CharonProcess>(c);
     net::in_netns(gw_, [&] { gateway_->start(); });
   }
